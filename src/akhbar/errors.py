@@ -1,0 +1,51 @@
+"""Typed exceptions of Akhbar, grouped in one module."""
+
+
+class AkhbarError(Exception):
+    """Base class of every error Akhbar raises on purpose."""
+
+
+class ConfigError(AkhbarError):
+    """A setting is missing or invalid."""
+
+
+class StoreError(AkhbarError):
+    """The store cannot be opened or written."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the store's write lock for too long."""
+
+
+class NotADatabaseError(StoreError):
+    """The store path exists but is not a database Akhbar can open."""
+
+
+class CorpusError(AkhbarError):
+    """A corpus line cannot be read as an article."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+
+class FetchError(AkhbarError):
+    """A fetch failed (network, status, size or decoding)."""
+
+
+class BodyTooLargeError(FetchError):
+    """A response body exceeded the configured size cap."""
+
+
+class RobotsDisallowedError(FetchError):
+    """robots.txt forbids the URL for our user agent."""
+
+
+class UnsafeURLError(FetchError):
+    """A URL is not http(s) or points to a private address."""
+
+
+class ExtractError(AkhbarError):
+    """A page or feed could not be turned into articles."""
