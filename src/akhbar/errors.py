@@ -49,3 +49,15 @@ class UnsafeURLError(FetchError):
 
 class ExtractError(AkhbarError):
     """A page or feed could not be turned into articles."""
+
+
+class ReplayError(AkhbarError):
+    """The replay harness cannot load its corpora or start serving."""
+
+
+class FaultSpecError(ReplayError):
+    """A replay fault specification names an unknown fault or has a bad value."""
+
+
+class PortInUseError(ReplayError):
+    """The replay server's port is already taken."""

@@ -1,0 +1,232 @@
+"""The `akhbar` command: one thin function per command over functions tests can call.
+
+Exit codes: 0 success, 1 some input was rejected (the rest went in), 2 a fatal error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.text import Text
+
+from akhbar.config import Settings, load_settings
+from akhbar.errors import AkhbarError
+from akhbar.store import Store, open_store
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Akhbar (أخبار): Arabic-first news aggregation.")
+eval_app = typer.Typer(no_args_is_help=True, help="Quality measures, printed as JSON.")
+bench_app = typer.Typer(no_args_is_help=True, help="Speed figures.")
+app.add_typer(eval_app, name="eval")
+app.add_typer(bench_app, name="bench")
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Store URL (default: AKHBAR_DB or sqlite:///akhbar.db).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def settings_with(db: str | None = None) -> Settings:
+    """Settings from the environment, with the --db option over AKHBAR_DB."""
+    settings = load_settings()
+    if db:
+        from dataclasses import replace
+
+        settings = replace(settings, db=db)
+    return settings
+
+
+@contextmanager
+def opened_store(db: str | None) -> Iterator[Store]:
+    """Open the configured store, turning Akhbar errors into a clear message and exit code 2."""
+    try:
+        store = open_store(settings_with(db).db)
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    try:
+        yield store
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+
+
+def print_json(data: object) -> None:
+    """JSON to stdout, Arabic kept readable."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def marked(snippet: str) -> Text:
+    """A snippet with <mark> shown in bold yellow (the snippet is escaped HTML)."""
+    import html
+
+    out = Text()
+    for i, part in enumerate(re.split(r"</?mark>", snippet)):
+        out.append(html.unescape(part), style="bold yellow" if i % 2 else "")
+    return out
+
+
+def parse_day(value: str | None) -> datetime | None:
+    """A --since/--until value (YYYY-MM-DD or ISO) as an aware datetime."""
+    if not value:
+        return None
+    from akhbar.corpus import parse_iso_datetime
+
+    try:
+        return parse_iso_datetime(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+class RateColumn(ProgressColumn):
+    """Articles per second."""
+
+    def render(self, task: Task) -> Text:
+        """The task's speed."""
+        return Text(f"{task.speed or 0:,.0f} articles/s")
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create or migrate the store."""
+    with opened_store(db) as store:
+        console.print(f"store ready: {store.url}")
+
+
+@app.command("import")
+def import_(
+    corpus: Annotated[list[Path], typer.Argument(help="JSONL or JSONL.gz corpus files.", exists=True, dir_okay=False)],
+    db: DbOption = None,
+    batch_size: Annotated[int, typer.Option(help="Articles per transaction.")] = 500,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Take in corpus files through the pipeline (idempotent; safe to re-run after an interruption)."""
+    from akhbar.ingest import count_lines, import_corpora
+    from akhbar.pipeline import Pipeline
+
+    with opened_store(db) as store:
+        pipeline = Pipeline.default(store)
+        total = sum(count_lines(path) for path in corpus)
+        columns = [TextColumn("importing"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+                   RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+        with Progress(*columns, console=err_console, disable=quiet, transient=False) as progress:
+            task = progress.add_task("import", total=total)
+            try:
+                report = import_corpora(
+                    corpus, pipeline, batch_size=batch_size,
+                    on_batch=lambda n: progress.advance(task, n),
+                    on_error=lambda e: progress.console.print(f"[yellow]rejected[/yellow] {e}"),
+                )
+            except KeyboardInterrupt:
+                err_console.print("interrupted: the batches already committed are kept; re-run to finish")
+                raise typer.Exit(130) from None
+        console.print(report.summary())
+        if report.counts.rejected:
+            raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    article_id: Annotated[int, typer.Argument(metavar="ID")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print an article with its tags, story, read-also and similar articles."""
+    from akhbar.views import article_view
+
+    with opened_store(db) as store:
+        view = article_view(store, article_id)
+    if view is None:
+        err_console.print(f"[red]error:[/red] no article {article_id}")
+        raise typer.Exit(2)
+    if as_json:
+        print_json(view)
+        return
+    console.print(f"[bold]{view['title']}[/bold]")
+    console.print(f"{view['published'] or ''}  {view['url']}")
+    console.print()
+    console.print(view["text"])
+    console.print()
+    console.print(f"المصدر: {view['source_name']}")
+    if view["tags"]:
+        console.print("كلمات دلالية: " + " | ".join(t["name"] for t in view["tags"]))
+    if view["story"]:
+        story = view["story"]
+        console.print(f"القصة: {story['title']} ({len(story['sources'])} مصادر، {story['articles']} مقالات) #{story['id']}")
+    if view["read_also"]:
+        console.print(f"إقرأ أيضاً: {view['read_also']['title']} ({view['read_also']['source']}) #{view['read_also']['id']}")
+    if view["similar"]:
+        console.print("مقالات مشابهة:")
+        for item in view["similar"]:
+            console.print(f"  • {item['title']} — {item['source']} {item['published'] or ''} #{item['id']}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for, in any spelling.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 10,
+) -> None:
+    """Search the store: ranked by BM25 with recency as tie-break, with highlighted snippets."""
+    from akhbar.views import search_hit_data
+
+    with opened_store(db) as store:
+        page = store.search(query, source=source, since=parse_day(since), until=parse_day(until), limit=limit)
+    if as_json:
+        print_json({"results": [search_hit_data(h) for h in page.hits], "total": page.total})
+        return
+    console.print(f"{page.total} results")
+    for hit in page.hits:
+        console.print(f"[bold]{hit.title}[/bold]  [dim]#{hit.id} {hit.source} {hit.published or ''} {hit.score:.2f}[/dim]")
+        console.print(marked(hit.snippet))
+        console.print()
+
+
+@app.command()
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Articles per source, date range and store size."""
+    with opened_store(db) as store:
+        data = store.stats()
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"{data['articles']:,} articles, {data['first']} … {data['last']}, {data['bytes'] / 1e6:.1f} MB")
+    for name, count in data["sources"].items():
+        console.print(f"  {name}: {count:,}")
+
+
+@bench_app.command("import")
+def bench_import(
+    corpus: Annotated[list[Path] | None, typer.Argument(help="Corpus files (default: ANT from AKHBAR_SHARED).")] = None,
+    runs: Annotated[int, typer.Option(help="Runs; the median is reported.")] = 3,
+    search_queries: Annotated[int, typer.Option(help="Title queries for the search latency figure.")] = 200,
+) -> None:
+    """Import throughput and peak RSS into a fresh store, and search latency on it (JSON)."""
+    from akhbar.bench.importing import run_import_bench
+
+    files = corpus or sorted((load_settings().shared_path / "corpora" / "ant-v2.1").glob("*.jsonl.gz"))
+    if not files:
+        err_console.print("[red]error:[/red] no corpus files (set AKHBAR_SHARED or pass files)")
+        raise typer.Exit(2)
+    print_json(run_import_bench(files, runs=runs, search_queries=search_queries))
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

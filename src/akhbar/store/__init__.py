@@ -1,0 +1,36 @@
+"""Storage: one interface (`Store`), an SQLite implementation and a PostgreSQL one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from akhbar.errors import ConfigError
+from akhbar.store.base import SearchPage, SourceHealth, Store, WriteOutcome
+
+__all__ = ["SearchPage", "SourceHealth", "Store", "WriteOutcome", "open_store", "sqlite_path"]
+
+
+def sqlite_path(url: str) -> Path:
+    """The file of an sqlite:/// URL (relative to the working directory unless absolute)."""
+    return Path(url.removeprefix("sqlite:///").partition("?")[0])
+
+
+def url_options(url: str) -> dict[str, str]:
+    """The query options of a store URL (e.g. sqlite:///a.db?timeout=2)."""
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(url.partition("?")[2]))
+
+
+def open_store(url: str) -> Store:
+    """Open (creating and migrating as needed) the store at a URL: sqlite:///FILE or postgresql://…."""
+    if url.startswith("sqlite:///"):
+        from akhbar.store.sqlite import SQLiteStore
+
+        timeout = float(url_options(url).get("timeout", 15))
+        return SQLiteStore(sqlite_path(url), url, busy_timeout=timeout)
+    if url.startswith(("postgresql://", "postgres://")):
+        from akhbar.store.postgres import PostgresStore  # type: ignore[import-not-found]
+
+        return PostgresStore(url)
+    raise ConfigError(f"unsupported store URL {url!r}: use sqlite:///FILE or postgresql://…")

@@ -1,0 +1,70 @@
+"""Search helpers shared by every backend: query terms, FTS expressions and highlighted snippets."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from akhbar import text as analyzer
+
+SNIPPET_TOKENS = 32
+MAX_QUERY_TERMS = 32
+
+
+def query_term_groups(query: str) -> list[list[str]]:
+    """The query's index terms, each as a group of alternatives (the analyzer's variants where it has them)."""
+    expand = getattr(analyzer, "query_variants", None)
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for term in analyzer.terms(query)[:MAX_QUERY_TERMS]:
+        if term in seen:
+            continue
+        seen.add(term)
+        variants = [term, *(expand(term) if expand else ())]
+        groups.append(list(dict.fromkeys(variants)))
+    return groups
+
+
+def fts_quote(term: str) -> str:
+    """One term as an FTS5 string literal."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def fts_match(groups: Sequence[Sequence[str]], operator: str = "AND") -> str:
+    """An FTS5 MATCH expression: alternatives ORed inside a group, groups joined by `operator`."""
+    parts = []
+    for group in groups:
+        alternatives = " OR ".join(fts_quote(term) for term in group)
+        parts.append(f"({alternatives})" if len(group) > 1 else alternatives)
+    return f" {operator} ".join(parts)
+
+
+def make_snippet(text: str, wanted_terms: set[str], width: int = SNIPPET_TOKENS) -> str:
+    """The passage of `text` with the most query terms, HTML-escaped, matches wrapped in <mark>."""
+    display = analyzer.normalize(text)
+    tokens = analyzer.tokens(display)
+    if not tokens:
+        return html.escape(display[:200])
+    hits = [i for i, token in enumerate(tokens) if analyzer.term_of(token.key) in wanted_terms]
+    start = 0
+    if hits:
+        best, best_count = hits[0], 0
+        for i in hits:
+            count = sum(1 for j in hits if i <= j < i + width)
+            if count > best_count:
+                best, best_count = i, count
+        start = max(0, best - width // 4)
+    window = tokens[start : start + width]
+    hit_set = set(hits)
+    begin = 0 if start == 0 else window[0].start
+    end = len(display) if start + width >= len(tokens) else window[-1].end
+    out, cursor = [], begin
+    for offset, token in enumerate(window, start=start):
+        if offset in hit_set:
+            out.append(html.escape(display[cursor : token.start]))
+            out.append(f"<mark>{html.escape(display[token.start : token.end])}</mark>")
+            cursor = token.end
+    out.append(html.escape(display[cursor:end]))
+    prefix = "… " if begin > 0 else ""
+    suffix = " …" if end < len(display) else ""
+    return prefix + "".join(out) + suffix
