@@ -1,0 +1,1 @@
+"""Speed figures behind `akhbar bench`: medians of several runs, printed as JSON."""
