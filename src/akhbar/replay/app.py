@@ -1,0 +1,328 @@
+"""The replay application: routes a request to a page, feed, sitemap or control answer (no sockets here)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import quote, unquote
+
+from akhbar.errors import FaultSpecError
+from akhbar.replay import feeds, pages
+from akhbar.replay.catalog import Catalog, ReplayArticle, SiteTimeline
+from akhbar.replay.clock import Clock
+from akhbar.replay.faults import FaultSpec, gzip_bomb
+from akhbar.replay.sites import CP1256_HEADER, CP1256_META, WRONG_HEADER, SiteProfile
+
+PIXEL = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+         b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+HOME_ITEMS = 30
+TOOL_PREFIXES = ("print/", "private/", "amp/")
+INFO_PAGES = {"about": "من نحن", "contact": "اتصل بنا", "privacy": "سياسة الخصوصية"}
+CACHE_LIMIT = 512
+
+
+@dataclass
+class Response:
+    """An answer before faults are applied."""
+
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    kind: str = "other"
+    etag: str | None = None
+    last_modified: datetime | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def html_type(profile: SiteProfile) -> str:
+    """The Content-Type header of a site's HTML pages (wrong or charset-less on purpose for some)."""
+    if profile.charset == CP1256_HEADER:
+        return "text/html; charset=windows-1256"
+    if profile.charset == CP1256_META:
+        return "text/html"
+    if profile.charset == WRONG_HEADER:
+        return "text/html; charset=iso-8859-1"
+    return "text/html; charset=utf-8"
+
+
+def xml_type(profile: SiteProfile, kind: str) -> str:
+    """The Content-Type header of a site's feed (the charset header is only left out for meta-only sites)."""
+    mime = {"rss": "application/rss+xml", "atom": "application/atom+xml"}.get(kind, "application/xml")
+    if kind == "sitemap":
+        return "application/xml; charset=utf-8"
+    return mime if profile.charset == CP1256_META else f"{mime}; charset={profile.charset_name}"
+
+
+def not_modified(headers: dict[str, str], etag: str | None, last_modified: datetime | None) -> bool:
+    """True when a conditional request's validators match (If-None-Match wins over If-Modified-Since)."""
+    match = headers.get("if-none-match")
+    if match is not None:
+        if etag is None:
+            return False
+        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
+        return "*" in tags or etag in tags
+    since = headers.get("if-modified-since")
+    if since and last_modified is not None:
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return last_modified.replace(microsecond=0) <= when
+    return False
+
+
+def _json(data: object, status: int = 200) -> Response:
+    """A JSON control answer."""
+    return Response(status, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                    "application/json; charset=utf-8", kind="control")
+
+
+def _text(status: int, text: str, kind: str = "other") -> Response:
+    """A plain-text answer."""
+    return Response(status, text.encode("utf-8"), "text/plain; charset=utf-8", kind=kind)
+
+
+class ReplayApp:
+    """The replayed sites and the control endpoints, independent of the HTTP server."""
+
+    def __init__(self, catalog: Catalog, clock: Clock | None = None, faults: FaultSpec | None = None) -> None:
+        """Serve `catalog` at simulated time `clock` (None: everything published) with `faults`."""
+        self.catalog = catalog
+        self.clock = clock
+        self.faults = faults or FaultSpec()
+        self.base_url = "http://127.0.0.1"
+        self._log: list[dict] = []
+        self._attempts: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._cache: dict[tuple, object] = {}
+        self._bomb: dict[int, bytes] = {}
+
+    # -- time and state ------------------------------------------------------------------------------
+
+    def now(self) -> float | None:
+        """The simulated time as epoch seconds, or None when every article is published."""
+        return self.clock.now().timestamp() if self.clock is not None else None
+
+    def attempt(self, key: str) -> int:
+        """Count one more request for `key` and return its number (from 1)."""
+        with self._lock:
+            self._attempts[key] = self._attempts.get(key, 0) + 1
+            return self._attempts[key]
+
+    def record(self, entry: dict) -> None:
+        """Append one request to the log."""
+        with self._lock:
+            self._log.append(entry)
+
+    def request_log(self, since: int = 0) -> list[dict]:
+        """A copy of the request log from entry `since`."""
+        with self._lock:
+            return [dict(e) for e in self._log[since:]]
+
+    def clear_log(self) -> None:
+        """Forget logged requests and attempt counts."""
+        with self._lock:
+            self._log.clear()
+            self._attempts.clear()
+
+    def bomb(self) -> bytes:
+        """The gzip bomb for the current spec (made once per size)."""
+        size = self.faults.bomb_size
+        with self._lock:
+            if size not in self._bomb:
+                self._bomb[size] = gzip_bomb(size)
+            return self._bomb[size]
+
+    def _cached(self, key: tuple, make: Callable[[], object]) -> object:
+        """Memoise a rendering that depends only on `key`."""
+        value = self._cache.get(key)
+        if value is None:
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            value = self._cache[key] = make()
+        return value
+
+    # -- manifest ------------------------------------------------------------------------------------
+
+    def source_entry(self, site: SiteTimeline, now: float | None) -> dict:
+        """One source in the manifest."""
+        p = site.profile
+        urls = [self.base_url + feeds.feed_path(p)]
+        if p.atom:
+            urls.append(self.base_url + feeds.atom_path(p))
+        return {
+            "name": p.source, "slug": p.slug, "title": p.title, "home": f"{self.base_url}/{p.slug}/",
+            "feeds": urls, "sitemaps": [self.base_url + feeds.sitemap_path(p)],
+            "disallow": [f"{self.base_url}/{p.slug}/{d}" for d in p.disallow],
+            "charset": p.charset, "canonical_link": p.canonical, "tracking_params": p.tracking,
+            "articles": site.visible_count(now), "total": len(site.articles),
+        }
+
+    def manifest(self, source: str | None = None, with_articles: bool = True) -> dict:
+        """Ground truth: every source's entry points and every article published so far."""
+        now = self.now()
+        sites = [s for s in self.catalog.sites.values() if source in (None, s.profile.source, s.profile.slug)]
+        data: dict[str, object] = {
+            "base_url": self.base_url, "robots": self.base_url + "/robots.txt",
+            "now": feeds.iso(datetime.fromtimestamp(now, UTC)) if now is not None else None,
+            "faults": str(self.faults), "sources": [self.source_entry(s, now) for s in sites],
+        }
+        if with_articles:
+            data["articles"] = [
+                {"source": a.source, "id": a.id, "url": self.base_url + a.path, "title": a.title,
+                 "published": feeds.iso(a.published) if a.published else None}
+                for s in sites for a in s.articles[:s.visible_count(now)]]
+        return data
+
+    # -- routing -------------------------------------------------------------------------------------
+
+    def handle(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
+               body: bytes = b"") -> Response:
+        """Answer one request (before faults and conditional handling)."""
+        if path.startswith("/_replay/"):
+            return self.control(method, path, query, body)
+        if method not in ("GET", "HEAD"):
+            return _text(405, "method not allowed")
+        if path == "/":
+            counts = [(s.profile, s.visible_count(self.now())) for s in self.catalog.sites.values()]
+            return Response(200, pages.render_root(counts).encode("utf-8"), kind="home")
+        if path == "/robots.txt":
+            profiles = [s.profile for s in self.catalog.sites.values()]
+            text = feeds.render_robots(profiles, self.base_url)
+            return Response(200, text.encode("utf-8"), "text/plain; charset=utf-8", kind="robots",
+                            etag=pages.etag_of("robots", len(profiles)))
+        slug, _, rest = path[1:].partition("/")
+        site = self.catalog.sites.get(slug)
+        if site is None:
+            return _text(404, "no such site")
+        if not rest and not path.endswith("/"):
+            return Response(301, kind="home", headers=[("Location", f"/{slug}/")])
+        return self.site_resource(site, rest, path, query)
+
+    def site_resource(self, site: SiteTimeline, rest: str, path: str, query: dict[str, str]) -> Response:
+        """A resource under /<slug>/."""
+        p, now = site.profile, self.now()
+        count = site.visible_count(now)
+        latest = site.articles[count - 1] if count else None
+        changed = datetime.fromtimestamp(latest.visible_at, UTC) if latest else None
+        if rest == "":
+            return self._listing(site, count, "آخر الأخبار", site.latest(now, HOME_ITEMS), changed, "home")
+        if rest == p.feed_path:
+            body = self._cached(("rss", p.slug, count),
+                                lambda: feeds.render_rss(p, site, self.base_url, now, changed).encode(
+                                    p.encoding, "xmlcharrefreplace"))
+            return Response(200, body, xml_type(p, "rss"), "rss", pages.etag_of("rss", p.slug, count), changed)
+        if rest == "atom.xml" and p.atom:
+            body = self._cached(("atom", p.slug, count),
+                                lambda: feeds.render_atom(p, site, self.base_url, now, changed).encode(
+                                    p.encoding, "xmlcharrefreplace"))
+            return Response(200, body, xml_type(p, "atom"), "atom", pages.etag_of("atom", p.slug, count), changed)
+        if rest == "sitemap-news.xml":
+            return self._sitemap(site, count, changed, None)
+        if rest.startswith("sitemaps/news-") and rest.endswith(".xml"):
+            return self._sitemap(site, count, changed, rest[len("sitemaps/news-"):-4])
+        if rest.startswith("section/"):
+            name = rest[len("section/"):]
+            items = [a for a in site.latest(now, 2000) if a.category_slug == name][:HOME_ITEMS]
+            if not items:
+                items = site.latest(now, HOME_ITEMS)
+            return self._listing(site, count, f"قسم {name}", items, changed, "section")
+        if rest.startswith("static/"):
+            if rest.endswith(".js"):
+                return Response(200, b"/* replay */\n", "application/javascript", kind="static")
+            return Response(200, PIXEL, "image/gif", kind="static")
+        if rest in INFO_PAGES:
+            items: list[ReplayArticle] = []
+            return self._listing(site, 0, INFO_PAGES[rest], items, None, "page")
+        for prefix in TOOL_PREFIXES:
+            if rest.startswith(prefix):
+                art = self.article(f"/{p.slug}/{rest[len(prefix):]}", now)
+                if art is None or prefix not in p.disallow:
+                    return _text(404, "no such page", "print")
+                html = pages.render_print(p, art)
+                return Response(200, pages.encode_page(p, html), html_type(p), "print")
+        art = self.article(path, now)
+        if art is None:
+            return _text(404, "no such article", "article")
+        return self.article_page(site, art)
+
+    def article(self, path: str, now: float | None) -> ReplayArticle | None:
+        """The article at `path` if it is published at `now`."""
+        art = self.catalog.by_path.get(path) or self.catalog.by_path.get(quote(unquote(path), safe="/"))
+        if art is None or (now is not None and art.visible_at > now):
+            return None
+        return art
+
+    def article_page(self, site: SiteTimeline, art: ReplayArticle) -> Response:
+        """An article page with its related block and read-also link (always older articles)."""
+        p = site.profile
+        older = site.articles[max(0, art.position - 5):art.position][::-1]
+        ctx = pages.PageContext(self.base_url, self.base_url + feeds.feed_path(p), older[:4],
+                                older[4] if len(older) > 4 else None)
+        body = pages.encode_page(p, pages.render_article(p, art, ctx))
+        when = datetime.fromtimestamp(art.visible_at, UTC)
+        return Response(200, body, html_type(p), "article", pages.etag_of(art.path, art.number), when)
+
+    def _listing(self, site: SiteTimeline, count: int, heading: str, items: list[ReplayArticle],
+                 changed: datetime | None, kind: str) -> Response:
+        """A home, section or information page."""
+        p = site.profile
+        html = pages.render_listing(p, site, items, heading, self.base_url + feeds.feed_path(p))
+        return Response(200, pages.encode_page(p, html), html_type(p), kind,
+                        pages.etag_of(kind, p.slug, heading, count), changed)
+
+    def _sitemap(self, site: SiteTimeline, count: int, changed: datetime | None, day: str | None) -> Response:
+        """The news sitemap, the sitemap index (large sources) or one day's sitemap."""
+        p, now = site.profile, self.now()
+        large = len(site.articles) > feeds.SITEMAP_INDEX_THRESHOLD
+        if day is not None and not large:
+            return _text(404, "no such sitemap", "sitemap")
+        days = self._cached(("days", p.slug, count), lambda: feeds.sitemap_days(site, now))
+        assert isinstance(days, dict)
+        if day is None and large:
+            text = feeds.render_sitemap_index(p, days, self.base_url)
+        elif day is None:
+            text = feeds.render_news_sitemap(p, site.articles[:count], self.base_url)
+        elif day in days:
+            text = feeds.render_news_sitemap(p, days[day], self.base_url)
+        else:
+            return _text(404, "no such sitemap", "sitemap")
+        return Response(200, text.encode("utf-8"), xml_type(p, "sitemap"), "sitemap",
+                        pages.etag_of("sitemap", p.slug, day, count), changed)
+
+    # -- control -------------------------------------------------------------------------------------
+
+    def control(self, method: str, path: str, query: dict[str, str], body: bytes) -> Response:
+        """The /_replay/ endpoints: manifest, log, faults, clock."""
+        name = path[len("/_replay/"):].rstrip("/")
+        if name == "manifest":
+            return _json(self.manifest(query.get("source"), query.get("articles", "1") != "0"))
+        if name == "log":
+            if method in ("DELETE", "POST"):
+                self.clear_log()
+                return _json({"cleared": True})
+            since = int(query.get("since", "0") or 0)
+            entries = self.request_log(since)
+            return _json({"requests": entries, "next": since + len(entries)})
+        if name == "faults":
+            if method == "POST":
+                try:
+                    self.faults = FaultSpec.parse(body.decode("utf-8", "replace"))
+                except FaultSpecError as exc:
+                    return _json({"error": str(exc)}, 400)
+            return _json({"spec": str(self.faults)})
+        if name == "clock":
+            now = self.now()
+            return _json({"now": feeds.iso(datetime.fromtimestamp(now, UTC)) if now is not None else None})
+        return _json({"error": f"no control endpoint {name!r}"}, 404)
+
+
+def http_date(when: datetime) -> str:
+    """An HTTP date (RFC 9110 IMF-fixdate)."""
+    return format_datetime(when.astimezone(UTC), usegmt=True)
