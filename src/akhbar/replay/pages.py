@@ -279,7 +279,8 @@ def render_article(profile: SiteProfile, art: ReplayArticle, ctx: PageContext) -
         main = (f'<article class="t-content">{breadcrumb(profile, art)}<div class="t-content__header">{h1}'
                 f"{byline(profile, art)}</div>{figure(profile, art)}{share_buttons(profile, url)}"
                 f'{body(profile, art, ctx, "t-content__body")}{tools(profile, art)}</article>')
-        page = [cookie_banner(profile), site_header(profile), f'<main class="o-layout">{main}'
+        page = [cookie_banner(profile), site_header(profile), ad_slot(profile, art, "banner"),
+                f'<main class="o-layout">{main}'
                 f'{related(profile, ctx, "اقرأ المزيد")}{comments(profile, art)}</main>', footer(profile, year)]
     elif layout == "sky":
         main = (f'<div class="article-page">{breadcrumb(profile, art)}{h1}<div class="article-meta">'
