@@ -1,0 +1,50 @@
+"""API docs at /docs: Swagger UI served from the swagger-ui-bundle package, no CDN, no inline script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+router = APIRouter(include_in_schema=False)
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Akhbar API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="/static/docs-init.js"></script>
+</body>
+</html>
+"""
+
+
+def swagger_assets() -> Path | None:
+    """The folder of the bundled Swagger UI files (None when the package is missing)."""
+    try:
+        from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
+    except ModuleNotFoundError:
+        return None
+    return Path(swagger_ui_path)
+
+
+def mount_assets(app: FastAPI) -> None:
+    """Serve Swagger UI's files under /static/swagger."""
+    folder = swagger_assets()
+    if folder is not None:
+        app.mount("/static/swagger", StaticFiles(directory=str(folder)), name="swagger")
+
+
+@router.get("/docs")
+def docs() -> HTMLResponse:
+    """The interactive API description."""
+    return HTMLResponse(DOCS_PAGE)

@@ -1,0 +1,107 @@
+"""How values are shown to readers: Arabic dates, outlet names, categories and safe snippets."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from markupsafe import Markup, escape
+
+WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
+MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
+          "نوفمبر", "ديسمبر")
+
+CATEGORIES = {
+    "middleEast": "الشرق الأوسط",
+    "internationalNews": "العالم",
+    "economy": "اقتصاد",
+    "sport": "رياضة",
+    "culture": "ثقافة وفنون",
+    "technology": "تكنولوجيا",
+}
+
+MARK_SPLIT = re.compile(r"(</?mark>)")
+
+
+def parse_moment(value: str | datetime | None) -> datetime | None:
+    """A datetime or ISO 8601 text as an aware UTC datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def arabic_date(value: str | datetime | None, with_weekday: bool = True) -> str:
+    """A date as Arabic readers write it: "الجمعة 13 أكتوبر 2023، 14:05 ت.غ"."""
+    moment = parse_moment(value)
+    if moment is None:
+        return "تاريخ غير معروف"
+    day = f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    prefix = f"{WEEKDAYS[moment.weekday()]} " if with_weekday else ""
+    return f"{prefix}{day}، {moment:%H:%M} ت.غ"
+
+
+def short_date(value: str | datetime | None) -> str:
+    """A compact date for lists: "1 مايو 2018، 14:05"."""
+    moment = parse_moment(value)
+    if moment is None:
+        return ""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}، {moment:%H:%M}"
+
+
+def category_name(category: str | None) -> str:
+    """The Arabic name of a category id (the id itself when unknown)."""
+    if not category:
+        return ""
+    return CATEGORIES.get(category, category)
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """The non-empty paragraphs of a body text."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def safe_snippet(snippet: str) -> Markup:
+    """A store snippet (escaped text with <mark>) as markup; any other markup in it is escaped again."""
+    parts = []
+    for piece in MARK_SPLIT.split(snippet or ""):
+        if piece in ("<mark>", "</mark>"):
+            parts.append(piece)
+        else:
+            parts.append(piece.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+    return Markup("".join(parts))
+
+
+def plural_outlets(count: int) -> str:
+    """"3 مصادر" with the right Arabic form for the number of outlets."""
+    if count == 1:
+        return "مصدر واحد"
+    if count == 2:
+        return "مصدران"
+    if 3 <= count <= 10:
+        return f"{count} مصادر"
+    return f"{count} مصدراً"
+
+
+def plural_articles(count: int) -> str:
+    """"5 مقالات" with the right Arabic form for the number of articles."""
+    if count == 1:
+        return "مقال واحد"
+    if count == 2:
+        return "مقالان"
+    if 3 <= count <= 10:
+        return f"{count} مقالات"
+    return f"{count} مقالاً"
+
+
+def http_url(url: str | None) -> str:
+    """The URL when it is http(s), else "#" (a javascript: or data: link from a feed never becomes a link)."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return "#"
+
+
+def text_escape(value: object) -> str:
+    """Escaped text (for places outside templates)."""
+    return str(escape(value))

@@ -1,0 +1,49 @@
+"""Operations: /healthz and Prometheus /metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from akhbar.errors import AkhbarError
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/healthz")
+def healthz(request: Request) -> Response:
+    """200 with the article count when the store answers, 503 otherwise."""
+    try:
+        count = request.app.state.store.article_count()
+    except (AkhbarError, OSError) as exc:
+        return JSONResponse({"status": "error", "detail": type(exc).__name__}, status_code=503,
+                            headers={"Cache-Control": "no-store"})
+    return JSONResponse({"status": "ok", "articles": count}, headers={"Cache-Control": "no-store"})
+
+
+def store_gauges(request: Request) -> list[tuple[str, str, str, dict[str, object], float]]:
+    """Articles in the store and each source's fetch outcomes from the fetch log."""
+    store = request.app.state.store
+    gauges: list[tuple[str, str, str, dict[str, object], float]] = [
+        ("akhbar_articles", "gauge", "Articles in the store.", {}, float(store.article_count())),
+    ]
+    healths = [store.source_health(source.id) for source in store.list_sources()]
+    for h in healths:
+        gauges.append(("akhbar_crawl_fetches_total", "counter", "Fetches recorded in the fetch log, by source and outcome.",
+                       {"source": h.source_id, "outcome": "ok"}, float(h.fetches - h.errors)))
+        gauges.append(("akhbar_crawl_fetches_total", "counter", "Fetches recorded in the fetch log, by source and outcome.",
+                       {"source": h.source_id, "outcome": "error"}, float(h.errors)))
+    for h in healths:
+        if h.last_success:
+            gauges.append(("akhbar_crawl_last_success_timestamp_seconds", "gauge",
+                           "Time of the last successful fetch, by source.", {"source": h.source_id},
+                           h.last_success.timestamp()))
+    return gauges
+
+
+@router.get("/metrics")
+def metrics(request: Request) -> Response:
+    """Prometheus text exposition."""
+    text = request.app.state.metrics.render(store_gauges(request))
+    return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8",
+                             headers={"Cache-Control": "no-store"})
