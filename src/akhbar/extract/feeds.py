@@ -1,0 +1,181 @@
+"""Feeds to article entries: RSS, Atom (feedparser) and JSON Feed."""
+
+from __future__ import annotations
+
+import calendar
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import feedparser
+import lxml.html
+
+from akhbar.errors import ExtractError
+from akhbar.extract.urls import canonical_url
+from akhbar.text import parse_date
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
+              "application/xml", "text/xml", "application/rdf+xml")
+
+
+@dataclass
+class FeedEntry:
+    """One item of a feed or sitemap: where the article is, and what the feed says about it."""
+
+    url: str
+    title: str = ""
+    summary: str = ""
+    published: datetime | None = None
+    author: str | None = None
+    category: str | None = None
+    image: str | None = None
+
+
+@dataclass
+class ParsedFeed:
+    """The entries of a feed; `complete` is False when the document was cut short or broken."""
+
+    entries: list[FeedEntry] = field(default_factory=list)
+    title: str = ""
+    complete: bool = True
+    error: str | None = None
+
+
+def html_to_text(fragment: str) -> str:
+    """The text of an HTML fragment (feed summaries), whitespace collapsed; markup is never kept."""
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return " ".join(fragment.split())
+    for bad in root.xpath(".//script|.//style"):
+        bad.drop_tree()
+    return " ".join(root.text_content().split())
+
+
+def _struct_time(value: object) -> datetime | None:
+    """A feedparser time tuple as an aware UTC datetime."""
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _entry_date(entry: dict) -> datetime | None:
+    """The publication date of a feedparser entry (parsed, or its raw text through parse_date)."""
+    for name in ("published", "updated", "created"):
+        parsed = _struct_time(entry.get(f"{name}_parsed"))
+        if parsed is not None:
+            return parsed
+        raw = entry.get(name)
+        if raw:
+            found = parse_date(str(raw))
+            if found is not None:
+                return found
+    return None
+
+
+def _entry_link(entry: dict, base: str | None) -> str | None:
+    """The article link of an entry: its alternate link, else a permalink guid."""
+    link = entry.get("link")
+    if not link:
+        for item in entry.get("links", []):
+            if item.get("rel", "alternate") == "alternate" and item.get("href"):
+                link = item["href"]
+                break
+    if not link and entry.get("guidislink") and entry.get("id"):
+        link = entry["id"]
+    if not link:
+        return None
+    try:
+        url = canonical_url(link, base)
+    except ValueError:
+        return None
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def _entry_image(entry: dict) -> str | None:
+    """An image from media:content, media:thumbnail or an image enclosure."""
+    for key in ("media_content", "media_thumbnail"):
+        for item in entry.get(key) or []:
+            if item.get("url"):
+                return item["url"]
+    for item in entry.get("enclosures") or []:
+        if str(item.get("type", "")).startswith("image/") and item.get("href"):
+            return item["href"]
+    return None
+
+
+def _feedparser_entries(data: bytes, base: str | None) -> ParsedFeed:
+    """RSS or Atom through feedparser (which survives broken XML and keeps what it could read)."""
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    result = ParsedFeed(title=html_to_text(parsed.feed.get("title", "")))
+    if parsed.bozo:
+        result.complete = False
+        result.error = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
+    for entry in parsed.entries:
+        url = _entry_link(entry, base)
+        if url is None:
+            continue
+        tags = entry.get("tags") or []
+        result.entries.append(FeedEntry(
+            url=url,
+            title=html_to_text(entry.get("title", "")),
+            summary=html_to_text(entry.get("summary", "") or entry.get("description", "")),
+            published=_entry_date(entry),
+            author=entry.get("author") or None,
+            category=(tags[0].get("term") if tags else None) or None,
+            image=_entry_image(entry),
+        ))
+    if not result.entries and parsed.bozo and not parsed.get("version"):
+        raise ExtractError(f"not a feed: {result.error}")
+    return result
+
+
+def _json_feed(data: bytes, base: str | None) -> ParsedFeed:
+    """A JSON Feed (jsonfeed.org, versions 1 and 1.1)."""
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ExtractError(f"broken JSON feed: {exc}") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
+        raise ExtractError("not a JSON feed: no items list")
+    result = ParsedFeed(title=str(doc.get("title", "")))
+    for item in doc["items"]:
+        if not isinstance(item, dict):
+            continue
+        link = item.get("url") or item.get("external_url")
+        if not isinstance(link, str):
+            continue
+        url = canonical_url(link, base)
+        if not url.startswith(("http://", "https://")):
+            continue
+        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+        tags = item.get("tags") or []
+        result.entries.append(FeedEntry(
+            url=url,
+            title=html_to_text(str(item.get("title") or "")),
+            summary=html_to_text(str(item.get("summary") or item.get("content_html") or item.get("content_text") or "")),
+            published=parse_date(str(item.get("date_published") or item.get("date_modified") or "")),
+            author=(authors[0].get("name") if authors and isinstance(authors[0], dict) else None),
+            category=str(tags[0]) if tags else None,
+            image=item.get("image") if isinstance(item.get("image"), str) else None,
+        ))
+    return result
+
+
+def looks_like_json(data: bytes) -> bool:
+    """True when a body starts (after a BOM and spaces) with a JSON object."""
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def parse_feed(data: bytes, base: str | None = None) -> ParsedFeed:
+    """Entries of an RSS, Atom or JSON feed body (bytes: the XML declares its own encoding)."""
+    if looks_like_json(data):
+        return _json_feed(data, base)
+    return _feedparser_entries(data, base)

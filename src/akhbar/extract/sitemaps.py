@@ -1,0 +1,86 @@
+"""Sitemaps to article entries: urlsets (with Google News tags) and sitemap indexes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml import etree
+
+from akhbar.errors import ExtractError
+from akhbar.extract.feeds import FeedEntry
+from akhbar.extract.urls import canonical_url
+from akhbar.text import parse_date
+
+
+@dataclass
+class ChildSitemap:
+    """A sitemap named by a sitemap index."""
+
+    url: str
+    lastmod: datetime | None = None
+
+
+@dataclass
+class ParsedSitemap:
+    """A urlset's entries or an index's child sitemaps; `complete` is False for broken XML."""
+
+    entries: list[FeedEntry] = field(default_factory=list)
+    children: list[ChildSitemap] = field(default_factory=list)
+    complete: bool = True
+    error: str | None = None
+
+
+def _local(tag: object) -> str:
+    """An element's tag without its namespace."""
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _child_text(element: etree._Element, *names: str) -> str:
+    """The stripped text of the first descendant with one of these local names."""
+    for node in element.iter():
+        if _local(node.tag) in names and node.text and node.text.strip():
+            return node.text.strip()
+    return ""
+
+
+def is_sitemap(data: bytes) -> bool:
+    """True when an XML body is a sitemap (urlset or sitemapindex) rather than a feed."""
+    head = data[:2048]
+    return b"<urlset" in head or b"<sitemapindex" in head
+
+
+def parse_sitemap(data: bytes, base: str | None = None) -> ParsedSitemap:
+    """Entries (with news:title and news:publication_date) or child sitemaps of a sitemap body."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ExtractError(f"broken sitemap: {exc}") from exc
+    if root is None:
+        raise ExtractError("empty or unreadable sitemap")
+    result = ParsedSitemap()
+    if parser.error_log:
+        result.complete = False
+        result.error = str(parser.error_log[0])
+    kind = _local(root.tag)
+    if kind not in ("urlset", "sitemapindex"):
+        raise ExtractError(f"not a sitemap: root element <{kind}>")
+    for item in root:
+        name = _local(item.tag)
+        loc = _child_text(item, "loc")
+        if not loc:
+            continue
+        try:
+            url = canonical_url(loc, base)
+        except ValueError:
+            continue
+        if not url.startswith(("http://", "https://")):
+            continue
+        if name == "sitemap":
+            result.children.append(ChildSitemap(url, parse_date(_child_text(item, "lastmod"))))
+        elif name == "url":
+            published = _child_text(item, "publication_date") or _child_text(item, "lastmod")
+            result.entries.append(FeedEntry(
+                url=url, title=_child_text(item, "title"), published=parse_date(published) if published else None))
+    return result
