@@ -26,6 +26,17 @@ class Settings:
     crawl_delay: float = 1.0
     max_body_bytes: int = 10 * 1024 * 1024
     timeout: float = 20.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 15.0
+    max_decompressed_bytes: int = 20 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 3
+    backoff_base: float = 1.0
+    max_retry_after: float = 60.0
+    poll_min: float = 120.0
+    poll_max: float = 6 * 3600.0
+    robots_ttl: float = 6 * 3600.0
+    partial_retry_base: float = 600.0
     batch_size: int = 500
 
     @property
