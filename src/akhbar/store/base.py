@@ -162,6 +162,35 @@ class Store(Protocol):
     def save_duplicate_group(self, group_id: int, canonical_article_id: int, member_ids: Sequence[int]) -> int:
         """Create (id 0) or extend a duplicate group; returns its id."""
 
+    def duplicate_group_canonical(self, group_id: int) -> int | None:
+        """The canonical (earliest) article of a duplicate group."""
+
+    def merge_stories(self, into_id: int, from_id: int) -> None:
+        """Move every article of story `from_id` into `into_id` and mark `from_id` as merged into it."""
+
+    # relate stage state
+    def article_terms(self, article_ids: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
+        """The analyzer's (title terms, body terms) of articles, as indexed."""
+
+    def document_frequencies(self) -> tuple[int, dict[str, int]]:
+        """The number of articles and, for every indexed term, in how many articles it occurs."""
+
+    def save_signature(self, article_id: int, published: datetime | None, body_hash: str,
+                       minhash: bytes | None) -> None:
+        """Record an article's duplicate signature (exact body hash and MinHash)."""
+
+    def articles_with_body_hash(self, body_hash: str) -> list[int]:
+        """Ids of the articles with this body hash, oldest first."""
+
+    def recent_signatures(self, since: datetime) -> list[tuple[int, datetime, bytes]]:
+        """(article id, published, MinHash) of the articles published since a time, in publication order."""
+
+    def save_story_state(self, story_id: int, last_seen: datetime | None, state: str) -> None:
+        """Save the relate stage's clustering state of a story (JSON text)."""
+
+    def recent_story_states(self, since: datetime) -> list[tuple[int, str]]:
+        """(story id, state) of the unmerged stories last seen since a time, oldest first."""
+
     # fetch log and stage state
     def log_fetch(self, result: FetchResult) -> None:
         """Record one fetch outcome."""

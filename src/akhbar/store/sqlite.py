@@ -674,6 +674,85 @@ class SQLiteStore:
             )
         return group_id
 
+    def duplicate_group_canonical(self, group_id: int) -> int | None:
+        """The canonical (earliest) article of a duplicate group."""
+        rows = self._query("SELECT canonical_article_id FROM duplicate_groups WHERE id = ?", (group_id,))
+        return rows[0][0] if rows else None
+
+    def merge_stories(self, into_id: int, from_id: int) -> None:
+        """Move every article of story `from_id` into `into_id` and mark `from_id` as merged into it."""
+        with self.transaction():
+            self.conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into_id, from_id))
+            self.conn.execute(
+                "UPDATE stories SET merged_into = ?, article_count = 0, updated_at = ? WHERE id = ?",
+                (into_id, now_iso(), from_id),
+            )
+            self.conn.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into_id, from_id))
+            self.conn.execute("DELETE FROM relate_stories WHERE story_id = ?", (from_id,))
+
+    # relate stage state --------------------------------------------------------------------------
+
+    def article_terms(self, article_ids: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
+        """The analyzer's (title terms, body terms) of articles, as indexed."""
+        found: dict[int, tuple[list[str], list[str]]] = {}
+        ids = list(article_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                f"SELECT article_id, title, body FROM article_terms WHERE article_id IN ({marks})", chunk
+            ):
+                found[row[0]] = (row[1].split(), row[2].split())
+        return found
+
+    def document_frequencies(self) -> tuple[int, dict[str, int]]:
+        """The number of articles and, for every indexed term, in how many articles it occurs."""
+        total = self._query("SELECT count(*) FROM article_terms")[0][0]
+        return total, {row[0]: row[1] for row in self.conn.execute("SELECT term, doc FROM articles_vocab")}
+
+    def save_signature(self, article_id: int, published: datetime | None, body_hash: str,
+                       minhash: bytes | None) -> None:
+        """Record an article's duplicate signature (exact body hash and MinHash)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO relate_signatures (article_id, published, body_hash, minhash) VALUES (?, ?, ?, ?)",
+                (article_id, iso(published), body_hash, minhash),
+            )
+
+    def articles_with_body_hash(self, body_hash: str) -> list[int]:
+        """Ids of the articles with this body hash, oldest first."""
+        rows = self._query(
+            "SELECT article_id FROM relate_signatures WHERE body_hash = ? ORDER BY coalesce(published, ''), article_id",
+            (body_hash,),
+        )
+        return [row[0] for row in rows]
+
+    def recent_signatures(self, since: datetime) -> list[tuple[int, datetime, bytes]]:
+        """(article id, published, MinHash) of the articles published since a time, in publication order."""
+        rows = self._query(
+            """SELECT article_id, published, minhash FROM relate_signatures WHERE published >= ? AND minhash IS NOT NULL
+               ORDER BY published, article_id""",
+            (iso(since),),
+        )
+        return [(row[0], from_iso(row[1]), row[2]) for row in rows]
+
+    def save_story_state(self, story_id: int, last_seen: datetime | None, state: str) -> None:
+        """Save the relate stage's clustering state of a story (JSON text)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO relate_stories (story_id, last_seen, state) VALUES (?, ?, ?)",
+                (story_id, iso(last_seen), state),
+            )
+
+    def recent_story_states(self, since: datetime) -> list[tuple[int, str]]:
+        """(story id, state) of the unmerged stories last seen since a time, oldest first."""
+        rows = self._query(
+            """SELECT r.story_id, r.state FROM relate_stories r JOIN stories s ON s.id = r.story_id
+               WHERE r.last_seen >= ? AND s.merged_into IS NULL ORDER BY r.last_seen, r.story_id""",
+            (iso(since),),
+        )
+        return [(row[0], row[1]) for row in rows]
+
     # fetch log and stage state -------------------------------------------------------------------
 
     def log_fetch(self, result: FetchResult) -> None:

@@ -1,0 +1,1 @@
+"""Quality measures behind `akhbar eval`."""

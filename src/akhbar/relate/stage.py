@@ -1,0 +1,128 @@
+"""The relate stage of the pipeline: duplicates and stories for each new article, as it arrives.
+
+State lives in the store (signatures, story states) and is loaded lazily, once per process, the first
+time a batch comes: the document frequencies, the LSH index of the recent window's signatures and the
+recent stories. Within a batch, articles are taken in publication order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from akhbar.models import Article, Story
+from akhbar.relate.duplicates import DuplicateFinder
+from akhbar.relate.stories import WINDOW, ArticleFeatures, StoryClusterer, StoryState, entity_keys
+from akhbar.relate.vectors import TermStats, term_counts, tfidf
+from akhbar.store import Store
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def features(article: Article, title_terms: list[str], body_terms: list[str], stats: TermStats,
+             published: datetime) -> ArticleFeatures:
+    """What clustering needs of an article."""
+    return ArticleFeatures(
+        article_id=article.id or 0,
+        published=published,
+        source=article.source,
+        title=article.title,
+        vector=tfidf(term_counts(title_terms, body_terms), stats),
+        title_vector=tfidf(Counter(title_terms), stats),
+        entities=entity_keys(article.tags),
+    )
+
+
+def story_record(state: StoryState) -> Story:
+    """The store's view of a story state."""
+    return Story(id=state.id, title=state.title, first_seen=state.first_seen, last_seen=state.last_seen,
+                 article_ids=list(state.members), sources=list(state.sources))
+
+
+class RelateStage:
+    """Groups duplicates and clusters stories, incrementally."""
+
+    name = "relate"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.stats: TermStats | None = None
+        self.finder: DuplicateFinder | None = None
+        self.clusterer: StoryClusterer | None = None
+        self.latest: datetime | None = None
+
+    def _load(self, store: Store, first: datetime) -> None:
+        """Rebuild the in-memory state from the store (document frequencies already count this batch)."""
+        self.stats = TermStats.from_store(store)
+        self.finder = DuplicateFinder.from_store(store, first)
+        self.clusterer = StoryClusterer(
+            StoryState.from_json(story_id, state) for story_id, state in store.recent_story_states(first - WINDOW)
+        )
+
+    def _moment(self, article: Article) -> datetime:
+        """The time an article counts at: published, else fetched, else the latest seen."""
+        moment = article.published or article.fetched or self.latest or datetime.now(UTC)
+        self.latest = max(self.latest or moment, moment)
+        return moment
+
+    def process(self, store: Store, articles: Sequence[Article]) -> None:
+        """Find each article's duplicates and story."""
+        batch = sorted((a for a in articles if a.id), key=lambda a: (a.published or EARLIEST, a.id))
+        if not batch:
+            return
+        terms = store.article_terms([a.id for a in batch])
+        if self.stats is None:
+            self._load(store, self._moment(batch[0]))
+        else:
+            for article in batch:
+                title, body = terms.get(article.id, ([], []))
+                self.stats.add([*title, *body])
+        existing = {a.id: a for a in store.get_articles([a.id for a in batch])}
+        for article in batch:
+            title, body = terms.get(article.id, ([], []))
+            current = existing.get(article.id)
+            self._relate(store, article, current, title, body)
+
+    def _relate(self, store: Store, article: Article, current: Article | None, title: list[str],
+                body: list[str]) -> None:
+        """Duplicates, then story, for one article."""
+        assert self.finder is not None and self.clusterer is not None and self.stats is not None
+        moment = self._moment(article)
+        original = self.finder.find(article.id, moment, title, body)
+        into = None
+        if original is not None:
+            group = self._group(store, original, article, current)
+            article.duplicate_group = group
+            into = self._story_of(store, original)
+        if current is not None and current.story_id:
+            article.story_id = current.story_id  # an updated article stays in its story
+            return
+        decision = self.clusterer.assign(features(article, title, body, self.stats, moment), into=into)
+        state = decision.story
+        if decision.created:
+            state.id = store.save_story(story_record(state), central_article_id=state.central_id)
+            self.clusterer.register(state)
+        for merged in decision.merged:
+            store.merge_stories(state.id, merged.id)
+        store.save_story(story_record(state), central_article_id=state.central_id)
+        store.assign_story(article.id, state.id)
+        store.save_story_state(state.id, state.last_seen, state.to_json())
+        article.story_id = state.id
+
+    @staticmethod
+    def _group(store: Store, original: int, article: Article, current: Article | None) -> int:
+        """Put an article in the duplicate group of the earlier article it copies."""
+        if current is not None and current.duplicate_group:
+            return current.duplicate_group
+        found = store.get_articles([original])
+        group = found[0].duplicate_group if found and found[0].duplicate_group else 0
+        canonical = (store.duplicate_group_canonical(group) or original) if group else original
+        return store.save_duplicate_group(group, canonical, [original, article.id])
+
+    @staticmethod
+    def _story_of(store: Store, article_id: int) -> int | None:
+        """The story an article is in."""
+        found = store.get_articles([article_id])
+        return found[0].story_id if found else None
+

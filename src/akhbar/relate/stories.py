@@ -1,0 +1,242 @@
+"""Stories: online clustering of articles, in publication order, against the stories of a recent window.
+
+An article joins the recent story it is most similar to, if similar enough, else it starts a story.
+Similarity blends the content vector's cosine with the story's centroid and with its closest recent
+member (reactions and follow-ups chain through one close member), the title's cosine with the story's
+titles, and the entities (tags) the article shares with the story. Two stories merge when an article
+binds them and their centroids have converged. Deterministic for a given order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from akhbar.relate.vectors import Vector, add_into, cosine, top, unit
+
+WINDOW = timedelta(days=3)  # a story stops taking articles after this long without one
+CENTROID_TERMS = 150  # terms kept in a story's centroid
+RECENT_MEMBERS = 8  # member vectors kept for the closest-member link
+CANDIDATE_TERMS = 12  # an article's heaviest terms used to find candidate stories
+MAX_CANDIDATES = 40
+
+# The few global parameters of the decision.
+CONTENT_WEIGHT = 0.55
+TITLE_WEIGHT = 0.25
+ENTITY_WEIGHT = 0.20
+JOIN_THRESHOLD = 0.30
+MERGE_THRESHOLD = 0.45
+
+
+@dataclass
+class ArticleFeatures:
+    """What clustering knows of an article."""
+
+    article_id: int
+    published: datetime
+    source: str
+    title: str
+    vector: Vector
+    title_vector: Vector
+    entities: frozenset[str] = frozenset()
+
+
+@dataclass
+class StoryState:
+    """A story as clustering sees it: centroid sums, recent members, entities, times."""
+
+    id: int
+    centroid: dict[str, float]
+    titles: dict[str, float]
+    entities: dict[str, int]
+    size: int
+    first_seen: datetime
+    last_seen: datetime
+    sources: list[str]
+    recent: list[Vector] = field(default_factory=list)
+    title: str = ""
+    central_id: int = 0
+    central_vector: Vector = field(default_factory=dict)
+    members: list[int] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        """The state as JSON text (floats rounded)."""
+        return json.dumps({
+            "centroid": _rounded(self.centroid), "titles": _rounded(self.titles), "entities": self.entities,
+            "size": self.size, "first_seen": self.first_seen.isoformat(), "last_seen": self.last_seen.isoformat(),
+            "sources": self.sources, "recent": [_rounded(v) for v in self.recent], "title": self.title,
+            "central_id": self.central_id, "central_vector": _rounded(self.central_vector),
+            "members": self.members,
+        }, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, story_id: int, text: str) -> StoryState:
+        """The inverse of to_json()."""
+        d = json.loads(text)
+        return cls(
+            id=story_id, centroid=d["centroid"], titles=d["titles"], entities=d["entities"], size=d["size"],
+            first_seen=datetime.fromisoformat(d["first_seen"]), last_seen=datetime.fromisoformat(d["last_seen"]),
+            sources=d["sources"], recent=d["recent"], title=d["title"], central_id=d["central_id"],
+            central_vector=d["central_vector"], members=d["members"],
+        )
+
+
+def _rounded(vector: dict[str, float]) -> dict[str, float]:
+    """A vector with weights rounded for storage."""
+    return {t: round(w, 5) for t, w in vector.items()}
+
+
+def entity_overlap(entities: frozenset[str], story: StoryState) -> float:
+    """Share of the article's entities the story already has (0 when the article has none)."""
+    if not entities:
+        return 0.0
+    return sum(1 for e in entities if e in story.entities) / len(entities)
+
+
+@dataclass
+class Decision:
+    """Where an article went: its story, whether the story is new, and stories merged into it."""
+
+    story: StoryState
+    score: float
+    created: bool
+    merged: list[StoryState] = field(default_factory=list)
+
+
+class StoryClusterer:
+    """The recent window of stories, in memory, with an inverted index from terms to stories."""
+
+    def __init__(self, stories: Iterable[StoryState] = ()) -> None:
+        self.stories: dict[int, StoryState] = {}
+        self.index: dict[str, set[int]] = {}
+        self.latest: datetime | None = None
+        for story in stories:
+            self._remember(story)
+
+    def _remember(self, story: StoryState) -> None:
+        """Put a story in the window and index its centroid's terms."""
+        self.stories[story.id] = story
+        for term in story.centroid:
+            self.index.setdefault(term, set()).add(story.id)
+        if self.latest is None or story.last_seen > self.latest:
+            self.latest = story.last_seen
+
+    def _forget(self, story_id: int) -> None:
+        """Take a story out of the window."""
+        story = self.stories.pop(story_id)
+        for term in story.centroid:
+            ids = self.index.get(term)
+            if ids is not None:
+                ids.discard(story_id)
+                if not ids:
+                    del self.index[term]
+
+    def expire(self, now: datetime) -> None:
+        """Drop the stories last seen more than a window before `now`."""
+        cutoff = now - WINDOW
+        for story_id in [s.id for s in self.stories.values() if s.last_seen < cutoff]:
+            self._forget(story_id)
+
+    def candidates(self, article: ArticleFeatures) -> list[StoryState]:
+        """Stories sharing the article's heaviest terms, most shared first."""
+        shared: dict[int, float] = {}
+        heaviest = sorted(article.vector.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATE_TERMS]
+        for term, weight in heaviest:
+            for story_id in self.index.get(term, ()):
+                shared[story_id] = shared.get(story_id, 0.0) + weight
+        ranked = sorted(shared, key=lambda s: (-shared[s], s))[:MAX_CANDIDATES]
+        return [self.stories[s] for s in ranked]
+
+    def score(self, article: ArticleFeatures, story: StoryState) -> float:
+        """How well an article fits a story (0 … 1)."""
+        content = cosine(article.vector, unit(story.centroid))
+        link = max((cosine(article.vector, member) for member in story.recent), default=0.0)
+        title = cosine(article.title_vector, unit(story.titles))
+        entities = entity_overlap(article.entities, story)
+        if not article.entities:
+            return (CONTENT_WEIGHT * max(content, link) + TITLE_WEIGHT * title) / (CONTENT_WEIGHT + TITLE_WEIGHT)
+        return CONTENT_WEIGHT * max(content, link) + TITLE_WEIGHT * title + ENTITY_WEIGHT * entities
+
+    def assign(self, article: ArticleFeatures, new_id: int = 0, into: int | None = None) -> Decision:
+        """Put an article in its best story (or `into`, e.g. its duplicate's), or in a new one with id `new_id`."""
+        self.expire(article.published)
+        scored = [(self.score(article, s), s) for s in self.candidates(article)]
+        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+        if into is not None and into in self.stories:
+            best, best_score = self.stories[into], 1.0
+        elif scored and scored[0][0] >= JOIN_THRESHOLD:
+            best_score, best = scored[0]
+        else:
+            story = self._new_story(article, new_id)
+            return Decision(story, 1.0, created=True)
+        self._forget(best.id)
+        self._add(best, article)
+        merged = []
+        for score, other in scored:
+            if other.id == best.id or score < JOIN_THRESHOLD or other.id not in self.stories:
+                continue
+            if cosine(unit(best.centroid), unit(other.centroid)) >= MERGE_THRESHOLD:
+                self._forget(other.id)
+                self._absorb(best, other)
+                merged.append(other)
+        self._remember(best)
+        return Decision(best, best_score, created=False, merged=merged)
+
+    def _new_story(self, article: ArticleFeatures, story_id: int) -> StoryState:
+        """A story of one article."""
+        story = StoryState(
+            id=story_id, centroid=dict(article.vector), titles=dict(article.title_vector),
+            entities={e: 1 for e in article.entities}, size=1, first_seen=article.published,
+            last_seen=article.published, sources=[article.source], recent=[article.vector], title=article.title,
+            central_id=article.article_id, central_vector=article.vector, members=[article.article_id],
+        )
+        if story_id:
+            self._remember(story)
+        return story
+
+    def register(self, story: StoryState) -> None:
+        """Put a story created by `assign` (once it has its store id) in the window."""
+        self._remember(story)
+
+    @staticmethod
+    def _add(story: StoryState, article: ArticleFeatures) -> None:
+        """Add an article's features to a story (the story is out of the index meanwhile)."""
+        add_into(story.centroid, article.vector)
+        story.centroid = top(story.centroid, CENTROID_TERMS)
+        add_into(story.titles, article.title_vector)
+        story.titles = top(story.titles, CENTROID_TERMS)
+        for entity in article.entities:
+            story.entities[entity] = story.entities.get(entity, 0) + 1
+        story.size += 1
+        story.members.append(article.article_id)
+        story.first_seen = min(story.first_seen, article.published)
+        story.last_seen = max(story.last_seen, article.published)
+        if article.source not in story.sources:
+            story.sources.append(article.source)
+        story.recent = [*story.recent, article.vector][-RECENT_MEMBERS:]
+        center = unit(story.centroid)
+        if cosine(article.vector, center) > cosine(story.central_vector, center):
+            story.title, story.central_id, story.central_vector = article.title, article.article_id, article.vector
+
+    @staticmethod
+    def _absorb(story: StoryState, other: StoryState) -> None:
+        """Merge another story's state into a story."""
+        add_into(story.centroid, other.centroid)
+        story.centroid = top(story.centroid, CENTROID_TERMS)
+        add_into(story.titles, other.titles)
+        story.titles = top(story.titles, CENTROID_TERMS)
+        for entity, count in other.entities.items():
+            story.entities[entity] = story.entities.get(entity, 0) + count
+        story.size += other.size
+        story.members += other.members
+        story.first_seen = min(story.first_seen, other.first_seen)
+        story.last_seen = max(story.last_seen, other.last_seen)
+        story.sources += [s for s in other.sources if s not in story.sources]
+        story.recent = (story.recent + other.recent)[-RECENT_MEMBERS:]
+
+
+def entity_keys(tags: Sequence) -> frozenset[str]:
+    """The keys of an article's tags that name entities (people, places, organisations) or phrases."""
+    return frozenset((t.key or t.slug) for t in tags if (t.key or t.slug))
