@@ -227,6 +227,26 @@ def bench_import(
     print_json(run_import_bench(files, runs=runs, search_queries=search_queries))
 
 
+@app.command()
+def replay(
+    corpus: Annotated[list[Path], typer.Argument(help="JSONL or JSONL.gz corpus files.", exists=True, dir_okay=False)],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8900,
+    clock: Annotated[str | None, typer.Option(help="Simulated time START[:SPEED] (START: ISO 8601 or 'start').")] = None,
+    faults: Annotated[str | None, typer.Option(help="Fault spec, e.g. 'latency=0.2,status503=0.1' (see docs/replay.md).")] = None,
+    limit_per_source: Annotated[int | None, typer.Option(help="Serve only the N newest articles of each source.")] = None,
+) -> None:
+    """Serve corpora as local Arabic news sites (feeds, sitemaps, robots.txt, faults) until Ctrl-C."""
+    from akhbar.replay.run import run_replay
+
+    try:
+        run_replay(corpus, host=host, port=port, clock=clock, faults=faults, limit_per_source=limit_per_source,
+                   console=console, err_console=err_console)
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()
