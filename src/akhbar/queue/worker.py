@@ -1,0 +1,181 @@
+"""`akhbar worker`: take jobs from the shared queue until stopped (or until the queue is empty).
+
+A worker runs `concurrency` crawl threads (poll and fetch jobs: network and extraction, in parallel),
+one relate-lane thread (ingest jobs: only the worker holding the lane runs them), a lease heartbeat
+and the scheduler. Any number of workers may run on any number of machines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import psycopg
+
+from akhbar.config import Settings
+from akhbar.pipeline import Pipeline
+from akhbar.queue.crawl import CrawlContext, fetch_article, http_client, poll_source
+from akhbar.queue.jobs import DEFAULT_LEASE, Job, JobQueue
+from akhbar.queue.lane import LaneLost, RelateLane
+from akhbar.queue.scheduler import schedule_due
+
+Handler = Callable[[CrawlContext, Job], None]
+HANDLERS: dict[str, Handler] = {"poll": poll_source, "fetch": fetch_article}
+
+log = logging.getLogger("akhbar.queue")
+
+
+@dataclass
+class WorkerReport:
+    """What a worker did: jobs done and failed per kind, and the time it ran."""
+
+    done: Counter = field(default_factory=Counter)
+    failed: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One line."""
+        done = ", ".join(f"{kind} {n}" for kind, n in sorted(self.done.items())) or "nothing"
+        failed = sum(self.failed.values())
+        return f"done: {done}; failed attempts: {failed}; in {self.seconds:.1f} s"
+
+
+def worker_name() -> str:
+    """host:pid, to see in the jobs table who holds what."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Worker:
+    """Crawl threads, the relate lane, a lease heartbeat and the scheduler over one store."""
+
+    def __init__(self, store: object, settings: Settings, concurrency: int = 2, lease: float = DEFAULT_LEASE,
+                 idle_sleep: float = 0.3, schedule_every: float = 30.0, scheduler: bool = True, lane: bool = True,
+                 handlers: dict[str, Handler] | None = None,
+                 make_pipeline: Callable[[object], Pipeline] = Pipeline.default, name: str | None = None) -> None:
+        self.store, self.settings = store, settings
+        self.queue = JobQueue(store)
+        self.name = name or worker_name()
+        self.concurrency, self.lease, self.idle_sleep = concurrency, lease, idle_sleep
+        self.schedule_every, self.scheduler, self.use_lane = schedule_every, scheduler, lane
+        self.handlers = dict(handlers or HANDLERS)
+        self.lane = RelateLane(store, self.queue, self.name, make_pipeline, batch_size=settings.batch_size)
+        self.stop = threading.Event()
+        self.report = WorkerReport()
+        self._inflight: set[int] = set()
+        self._lock = threading.Lock()
+
+    # threads -------------------------------------------------------------------------------------
+
+    def _crawl_loop(self) -> None:
+        """Take and run crawl jobs until stopped."""
+        ctx = CrawlContext(self.store, self.queue, http_client(self.settings), self.settings)
+        try:
+            while not self.stop.is_set():
+                try:
+                    job = self.queue.take(self.name, list(self.handlers), self.lease)
+                except psycopg.OperationalError as exc:
+                    log.warning("queue unreachable (%s); retrying", exc)
+                    self.stop.wait(1.0)
+                    continue
+                if job is None:
+                    self.stop.wait(self.idle_sleep)
+                    continue
+                self._run(ctx, job)
+        finally:
+            ctx.client.close()
+
+    def _run(self, ctx: CrawlContext, job: Job) -> None:
+        """Run one job and record its outcome."""
+        with self._lock:
+            self._inflight.add(job.id)
+        try:
+            self.handlers[job.kind](ctx, job)
+            self.queue.complete(job)
+            self.report.done[job.kind] += 1
+        except Exception as exc:
+            self.report.failed[job.kind] += 1
+            log.warning("%s %s failed: %s", job.kind, job.key, exc)
+            with contextlib.suppress(psycopg.Error):  # else the lease runs out and another attempt follows
+                self.queue.fail(job, f"{type(exc).__name__}: {exc}")
+        finally:
+            with self._lock:
+                self._inflight.discard(job.id)
+
+    def _lane_loop(self) -> None:
+        """Hold (or wait for) the relate lane and run ingest batches."""
+        while not self.stop.is_set():
+            try:
+                if not self.lane.holding():
+                    self.stop.wait(1.0)
+                    continue
+                taken = self.lane.run_batch(self.lease)
+                self.report.done["ingest"] += taken
+                if not taken:
+                    self.stop.wait(self.idle_sleep)
+            except LaneLost as exc:
+                log.warning("%s", exc)
+            except psycopg.OperationalError as exc:
+                log.warning("relate lane: database unreachable (%s); retrying", exc)
+                self.lane.release()
+                self.stop.wait(1.0)
+        self.lane.release()
+
+    def _heartbeat_loop(self) -> None:
+        """Renew the leases of running jobs so a long job is not taken twice."""
+        while not self.stop.wait(self.lease / 3):
+            with self._lock:
+                ids = list(self._inflight)
+            with contextlib.suppress(psycopg.Error):
+                self.queue.extend(ids, self.name, self.lease)
+
+    def _scheduler_loop(self) -> None:
+        """Enqueue due sources now and then."""
+        while not self.stop.is_set():
+            try:
+                schedule_due(self.store, self.queue)
+            except psycopg.Error as exc:
+                log.warning("scheduler: %s", exc)
+            self.stop.wait(self.schedule_every)
+
+    # running -------------------------------------------------------------------------------------
+
+    def idle(self) -> bool:
+        """True when no job is queued or running anywhere and this worker runs none."""
+        with self._lock:
+            if self._inflight:
+                return False
+        try:
+            return self.queue.pending() == 0
+        except psycopg.Error:
+            return False
+
+    def run(self, until_idle: bool = False) -> WorkerReport:
+        """Run until stop is set (or, with until_idle, until the queue stays empty)."""
+        started = time.perf_counter()
+        targets = [self._crawl_loop] * self.concurrency + [self._heartbeat_loop]
+        if self.use_lane:
+            targets.append(self._lane_loop)
+        if self.scheduler:
+            targets.append(self._scheduler_loop)
+        threads = [threading.Thread(target=t, name=f"akhbar-{t.__name__}", daemon=True) for t in targets]
+        for thread in threads:
+            thread.start()
+        try:
+            quiet = 0
+            while not self.stop.wait(0.5):
+                quiet = quiet + 1 if until_idle and self.idle() else 0
+                if quiet >= 3:
+                    self.stop.set()
+        finally:
+            self.stop.set()
+            for thread in threads:
+                thread.join(timeout=self.lease)
+            self.report.seconds = time.perf_counter() - started
+        return self.report
