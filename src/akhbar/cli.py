@@ -247,6 +247,31 @@ def replay(
         raise typer.Exit(2) from None
 
 
+@app.command()
+def worker(
+    db: DbOption = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Crawl threads (poll and fetch jobs).")] = 2,
+    until_idle: Annotated[bool, typer.Option("--until-idle", help="Exit once the queue is empty.")] = False,
+    no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="Do not enqueue due sources.")] = False,
+    no_lane: Annotated[bool, typer.Option("--no-lane", help="Never take the relate lane (crawl only).")] = False,
+) -> None:
+    """Take jobs from the shared PostgreSQL queue (crawl, and the relate lane when free) until stopped."""
+    import logging
+
+    from akhbar.queue import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    with opened_store(db) as store:
+        runner = Worker(store, settings_with(db), concurrency=concurrency, scheduler=not no_scheduler, lane=not no_lane)
+        try:
+            report = runner.run(until_idle=until_idle)
+        except KeyboardInterrupt:
+            runner.stop.set()
+            err_console.print("interrupted: running jobs go back to the queue when their leases run out")
+            raise typer.Exit(130) from None
+        console.print(report.summary())
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()
