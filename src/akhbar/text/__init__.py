@@ -1,29 +1,31 @@
 """The Arabic analyzer: one definition of what a word is, used by every text path.
 
-PLACEHOLDER: the analyzer issue replaces these minimal functions with the real ones.
+Display form (`normalize`), key form (`key`), tokens with display offsets (`tokens`), clitics and light
+stems (`strip_clitics`, `stem`), index terms (`terms`, `term_of`), stop words and Arabic dates.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from akhbar.text.dates import parse_date
+from akhbar.text.normalize import fold, is_persian_or_urdu, key, normalize
+from akhbar.text.stem import stem, strip_clitics, term_of
+from akhbar.text.stopwords import STOPWORDS
+from akhbar.text.terms import terms, terms_of_key
+from akhbar.text.tokenize import Token, tokens, tokens_of_display
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def normalize(text: str) -> str:
-    """Display form (placeholder): NFKC and collapsed whitespace."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def key(text: str) -> str:
-    """Key form (placeholder): display form lower-cased."""
-    return normalize(text).lower()
-
-
-def terms(text: str) -> list[str]:
-    """Index terms (placeholder): key-form words."""
-    return _WORD.findall(key(text))
-
-
-__all__ = ["key", "normalize", "terms"]
+__all__ = [
+    "STOPWORDS",
+    "Token",
+    "fold",
+    "is_persian_or_urdu",
+    "key",
+    "normalize",
+    "parse_date",
+    "stem",
+    "strip_clitics",
+    "term_of",
+    "terms",
+    "terms_of_key",
+    "tokens",
+    "tokens_of_display",
+]
