@@ -61,3 +61,11 @@ class FaultSpecError(ReplayError):
 
 class PortInUseError(ReplayError):
     """The replay server's port is already taken."""
+
+
+class RedirectError(FetchError):
+    """Too many redirects, or a redirect loop."""
+
+
+class ContentDecodingError(FetchError):
+    """A body's Content-Encoding is unsupported or its compressed data is broken."""
