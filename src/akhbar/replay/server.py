@@ -101,37 +101,42 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         path = url.path or "/"
         conditional = "if-none-match" in headers or "if-modified-since" in headers
+        self._entry: dict | None = {"method": method, "path": self.path, "status": None,
+                                    "conditional": conditional, "time": started, "fault": None, "kind": "other",
+                                    "user_agent": self.headers.get("User-Agent", "")}
         try:
             forced = forced_faults([v for k, v in pairs if k == "_fault"] + self.headers.get_all("X-Replay-Fault", []))
         except FaultSpecError as exc:
             self._send(Response(400, str(exc).encode("utf-8"), "text/plain; charset=utf-8"), method)
-            self._log(app, method, 400, conditional, started, None, "bad-fault")
             return
         try:
             response = app.handle(method, path, query, headers, body)
         except Exception as exc:  # a bug in replay itself: answer 500 and keep serving
             response = Response(500, f"replay error: {exc!r}".encode(), "text/plain; charset=utf-8")
         if response.kind == "control":
+            self._entry = None
             self._send(response, method)
             return
         fault = forced[0] if forced else app.faults.decide(response.kind, path, app.attempt(self.path))
-        status = self._answer(app, method, response, fault, headers)
-        self._log(app, method, status, conditional, started, fault, response.kind)
+        self._entry.update(fault=fault, kind=response.kind)
+        self._answer(app, method, response, fault, headers)
 
-    def _log(self, app: ReplayApp, method: str, status: int | None, conditional: bool, started: float,
-             fault: str | None, kind: str) -> None:
-        """Record the request in the replay log."""
-        app.record({"method": method, "path": self.path, "status": status, "conditional": conditional,
-                    "time": started, "fault": fault, "kind": kind,
-                    "user_agent": self.headers.get("User-Agent", "")})
+    def _log(self, status: int | None) -> None:
+        """Record the request in the replay log, once, just before its answer goes out."""
+        entry, self._entry = getattr(self, "_entry", None), None
+        if entry is not None:
+            entry["status"] = status
+            self.server.app.record(entry)
 
     def _answer(self, app: ReplayApp, method: str, response: Response, fault: str | None,
                 headers: dict[str, str]) -> int | None:
         """Send `response` through `fault`; return the status sent (None when nothing was sent)."""
         spec = app.faults
         if spec.latency and self.server.stopping.wait(spec.latency):
+            self._log(None)
             return None
         if fault == "hang":
+            self._log(None)
             self.server.stopping.wait(spec.hang_seconds)
             self.close_connection = True
             return None
@@ -185,6 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Write a response: whole, cut short (then close), or dripped byte by byte."""
         body = b"" if method == "HEAD" or response.status == 304 else response.body
         head = self._head(response, len(response.body) if response.status != 304 else 0, keep_type)
+        self._log(response.status)
         try:
             if cut is not None and body:
                 self.wfile.write(head + body[:cut])
@@ -212,6 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_big(self, response: Response, method: str, size: int) -> int:
         """A 200 whose body is `size` bytes: the page, then HTML comment padding."""
         head = self._head(Response(200, b"x", response.content_type), size)
+        self._log(200)
         try:
             self.wfile.write(head)
             if method == "HEAD":
