@@ -272,6 +272,130 @@ def worker(
         console.print(report.summary())
 
 
+sources_app = typer.Typer(no_args_is_help=True, help="The outlets Akhbar follows.")
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="A home page (its feeds are discovered), a feed or a news sitemap.")],
+    db: DbOption = None,
+    source_id: Annotated[str | None, typer.Option("--id", help="Source id (default: from the host).")] = None,
+    name: Annotated[str | None, typer.Option(help="Display name (default: the site's own).")] = None,
+) -> None:
+    """Add a source by URL (http/https only; private hosts need AKHBAR_ALLOW_PRIVATE_HOSTS)."""
+    import asyncio
+
+    from akhbar.sources import discover_source
+
+    settings = settings_with(db)
+    try:
+        source = asyncio.run(discover_source(url, settings, source_id))
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if name:
+        source.name = name
+    with opened_store(db) as store:
+        store.upsert_source(source)
+    console.print(f"added {source.id} ({source.name}): {len(source.feeds)} feeds, {len(source.sitemaps)} sitemaps")
+    for url_ in [*source.feeds, *source.sitemaps]:
+        console.print(f"  {url_}")
+
+
+@sources_app.command("import")
+def sources_import(
+    opml: Annotated[Path, typer.Argument(help="An OPML file.", exists=True, dir_okay=False)],
+    db: DbOption = None,
+) -> None:
+    """Add or update the sources listed in an OPML file."""
+    from akhbar.sources import parse_opml
+
+    try:
+        sources = parse_opml(opml.read_bytes())
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {opml}: {exc}")
+        raise typer.Exit(2) from None
+    with opened_store(db) as store:
+        for source in sources:
+            store.upsert_source(source)
+    console.print(f"imported {len(sources)} sources from {opml}")
+
+
+@sources_app.command("export")
+def sources_export(
+    db: DbOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Print (or write) every source as OPML."""
+    from akhbar.sources import export_opml
+
+    with opened_store(db) as store:
+        text = export_opml(store.list_sources())
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@sources_app.command("list")
+def sources_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Every source with its health: last success, last error, articles per day, mean fetch time."""
+    from dataclasses import asdict
+
+    with opened_store(db) as store:
+        rows = [(source, store.source_health(source.id)) for source in store.list_sources()]
+    if as_json:
+        print_json([{**asdict(s), "health": {k: (v.isoformat() if isinstance(v, datetime) else v)
+                                             for k, v in asdict(h).items()}} for s, h in rows])
+        return
+    for source, health in rows:
+        mean = f"{health.mean_fetch_seconds:.2f} s" if health.mean_fetch_seconds is not None else "-"
+        console.print(f"[bold]{source.id}[/bold] {source.name} ({source.country or '-'}) "
+                      f"{len(source.feeds)} feeds, {len(source.sitemaps)} sitemaps{'' if source.enabled else ' [disabled]'}")
+        console.print(f"    articles {health.articles:,} ({health.articles_per_day}/day), fetches {health.fetches:,}, "
+                      f"errors {health.errors:,}, mean fetch {mean}, last success {health.last_success or '-'}, "
+                      f"last error {health.last_error or '-'} {health.last_error_message or ''}")
+
+
+@app.command()
+def crawl(
+    db: DbOption = None,
+    once: Annotated[bool, typer.Option("--once", help="One pass over the due sources, then exit.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --once: poll every source, due or not.")] = False,
+) -> None:
+    """Crawl the sources: one pass, or pass after pass until SIGINT/SIGTERM (graceful)."""
+    from akhbar.fetch.runner import run_crawl
+    from akhbar.sources import install_defaults
+
+    settings = settings_with(db)
+    with opened_store(db) as store:
+        if not store.list_sources():
+            added = install_defaults(store)
+            err_console.print(f"no sources yet: added the {added} default Arabic outlets")
+        summary = run_crawl(store, settings, once=once, force=force, echo=err_console.print)
+    if once:
+        console.print(summary.line())
+    if summary.interrupted:
+        raise typer.Exit(130)
+
+
+@eval_app.command("extract")
+def eval_extract(
+    sample: Annotated[int, typer.Option(help="Replayed ANT articles to extract.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Sample seed.")] = 1,
+    fixture: Annotated[Path | None, typer.Option(help="HTML fixture with a .expected.txt beside it.")] = None,
+) -> None:
+    """Extraction quality on replayed ANT pages and the CNN fixture, beside trafilatura alone (JSON)."""
+    from akhbar.eval.extract import run_extract_eval
+
+    try:
+        print_json(run_extract_eval(load_settings().shared_path, sample=sample, seed=seed, fixture=fixture))
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()
