@@ -396,6 +396,44 @@ def eval_extract(
         raise typer.Exit(2) from None
 
 
+@app.command()
+def check(
+    db: DbOption = None,
+    repair: Annotated[bool, typer.Option("--repair", help="Repair what can be repaired.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Verify the store's integrity (terms, index, orphans, counts, stories); exit 1 if problems remain."""
+    from akhbar.check import check_store
+
+    with opened_store(db) as store:
+        report = check_store(store, repair=repair)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        for problem in report.problems:
+            state = "[green]repaired[/green]" if problem.repaired else "[red]found[/red]"
+            console.print(f"{state} {problem.count:,} × {problem.name} {problem.detail}")
+        console.print("clean" if report.clean else f"{len(report.unrepaired)} problem(s) left")
+    if report.unrepaired:
+        raise typer.Exit(1)
+
+
+@app.command("migrate-store")
+def migrate_store_(
+    source: Annotated[str, typer.Option("--from", help="Store URL to copy from (only read).")],
+    target: Annotated[str, typer.Option("--to", help="Empty store URL to copy into.")],
+) -> None:
+    """Copy a whole store to another backend (e.g. sqlite:///akhbar.db to postgresql://…), ids kept."""
+    from akhbar.migrate_store import migrate_store
+
+    try:
+        report = migrate_store(source, target, on_table=lambda t, n: err_console.print(f"{t}: {n:,} rows"))
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    console.print(report.summary())
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()
