@@ -669,6 +669,11 @@ class PostgresStore:
             )
         return group_id
 
+    def duplicate_group_canonical(self, group_id: int) -> int | None:
+        """The canonical (earliest) article of a duplicate group."""
+        rows = self._query("SELECT canonical_article_id FROM duplicate_groups WHERE id = %s", (group_id,))
+        return rows[0]["canonical_article_id"] if rows else None
+
     def merge_stories(self, into_id: int, from_id: int) -> None:
         """Move every article of story `from_id` into `into_id` and mark `from_id` as merged into it."""
         with self.transaction():
@@ -722,6 +727,31 @@ class PostgresStore:
             (iso(since),),
         )
         return [(row["article_id"], from_iso(row["published"]), bytes(row["minhash"])) for row in rows]
+
+    def save_article_profile(self, article_id: int, profile: str) -> None:
+        """Save the relate stage's profile of an article (JSON text)."""
+        with self.transaction():
+            self._execute(
+                """INSERT INTO relate_profiles (article_id, profile) VALUES (%s, %s)
+                   ON CONFLICT (article_id) DO UPDATE SET profile = excluded.profile""",
+                (article_id, profile),
+            )
+
+    def article_profiles(self, article_ids: Sequence[int]) -> dict[int, str]:
+        """The relate profiles of articles that have one."""
+        rows = self._query(
+            "SELECT article_id, profile FROM relate_profiles WHERE article_id = ANY(%s)", (list(article_ids),)
+        )
+        return {row["article_id"]: row["profile"] for row in rows}
+
+    def story_members(self, story_ids: Sequence[int]) -> list[tuple[int, int, int | None, datetime | None]]:
+        """(article id, story id, duplicate group, published) of every article of these stories."""
+        if not story_ids:
+            return []
+        rows = self._query(
+            "SELECT id, story_id, duplicate_group, published FROM articles WHERE story_id = ANY(%s)", (list(story_ids),)
+        )
+        return [(row["id"], row["story_id"], row["duplicate_group"], from_iso(row["published"])) for row in rows]
 
     def save_story_state(self, story_id: int, last_seen: datetime | None, state: str) -> None:
         """Save the relate stage's clustering state of a story (JSON text)."""

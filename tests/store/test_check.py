@@ -1,0 +1,70 @@
+"""`akhbar check` on both backends: a clean store passes; damage is found and repaired."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from akhbar.check import Checker, check_store
+from akhbar.models import Article, Tag
+from akhbar.pipeline import Pipeline
+from akhbar.store import open_store
+
+
+def corpus_article(n: int) -> Article:
+    """A small article of a few recurring stories."""
+    topic = ["كوريا الشمالية تسلم حاويات إلى روسيا", "زلزال قوي يضرب اليابان", "الانتخابات في مصر"][n % 3]
+    return Article(url=f"http://example.com/news/{n}", title=f"{topic} {n}", text=f"قال المتحدث إن {topic}. الخبر {n}.",
+                   source=f"src{n % 4}", published=datetime(2018, 5, 1, n % 24, tzinfo=UTC), external_id=f"T-{n}")
+
+
+@pytest.fixture
+def filled(store):
+    """A store holding 30 articles taken in through the pipeline."""
+    Pipeline.default(store).ingest([corpus_article(n) for n in range(30)])
+    return store
+
+
+def test_a_pipeline_store_is_clean(filled):
+    report = check_store(filled)
+    assert report.clean, report.as_dict()
+
+
+def test_damage_is_found_and_repaired(filled):
+    checker = Checker(filled)
+    first = filled.latest_articles(limit=1)[0]
+    hits_before = filled.search("كوريا").total
+    with filled.transaction():
+        # the terms row goes behind the full-text index's back; an article points to a story that is gone
+        checker.run("DELETE FROM article_terms WHERE article_id = ?", (first.id,))
+        checker.run("UPDATE articles SET story_id = 999999 WHERE id = ?", (first.id,))
+    filled.set_article_tags(first.id, [Tag("x", "اختبار")])
+    with filled.transaction():
+        checker.run("UPDATE tags SET article_count = 7")
+    found = check_store(filled)
+    names = {p.name for p in found.problems}
+    assert {"articles without index terms", "articles in a missing story", "tag article counts"} <= names
+    assert not any(p.repaired for p in found.problems)
+    repaired = check_store(filled, repair=True)
+    assert repaired.problems and not repaired.unrepaired
+    assert check_store(filled).clean, check_store(filled).as_dict()
+    assert filled.search("كوريا").total == hits_before
+    assert filled.get_tag("x").score == 1.0
+
+
+def test_cli_check_exit_codes(filled, store_url):
+    from typer.testing import CliRunner
+
+    from akhbar.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["check", "--db", store_url]).exit_code == 0
+    other = open_store(store_url)
+    with other.transaction():
+        Checker(other).run("UPDATE articles SET story_id = 999999")
+    other.close()
+    result = runner.invoke(app, ["check", "--db", store_url, "--json"])
+    assert result.exit_code == 1 and '"articles in a missing story"' in result.output
+    assert runner.invoke(app, ["check", "--db", store_url, "--repair"]).exit_code == 0
+    assert runner.invoke(app, ["check", "--db", store_url]).exit_code == 0
