@@ -18,7 +18,6 @@ WRONG_HEADER = "wrong-header"  # utf-8 body, header claims iso-8859-1, <meta cha
 
 LAYOUTS = ("orbit", "cnn", "f24", "sky", "arabiya", "gulf", "portal")
 URL_STYLES = ("bbc", "dated", "f24", "slug", "html", "news", "node")
-DATE_STYLES = ("egyptian", "levantine", "indic", "dual")
 
 
 @dataclass(frozen=True)
