@@ -272,6 +272,93 @@ def worker(
         console.print(report.summary())
 
 
+HostOption = Annotated[str | None, typer.Option("--host", help="Address to listen on (default: AKHBAR_HOST or 127.0.0.1).")]
+PortOption = Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port (default: AKHBAR_PORT or 8000).")]
+
+
+@app.command()
+def serve(db: DbOption = None, host: HostOption = None, port: PortOption = None) -> None:
+    """Serve the web site, JSON API and feeds."""
+    from akhbar.web.server import serve as serve_site
+
+    try:
+        serve_site(settings_with(db), host, port)
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def run(db: DbOption = None, host: HostOption = None, port: PortOption = None) -> None:
+    """The whole system in one process: crawl the configured sources (default list if none) and serve the site."""
+    import asyncio
+    import logging
+
+    from akhbar.web.server import run_all
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(run_all(settings_with(db), host, port,
+                            on_started=lambda url: err_console.print(f"Akhbar is serving on {url}")))
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+@bench_app.command("serve")
+def bench_serve(
+    db: DbOption = None,
+    clients: Annotated[int, typer.Option(min=1, max=1000, help="Concurrent closed-loop clients.")] = 50,
+    seconds: Annotated[float, typer.Option(min=1, help="Length of each run.")] = 60.0,
+    runs: Annotated[int, typer.Option(min=1, help="Runs; medians are reported.")] = 3,
+    url: Annotated[str | None, typer.Option(help="Load this running server instead of starting `akhbar serve`.")] = None,
+) -> None:
+    """Load `akhbar serve` with a mix of home, article, search, API and feed requests (JSON figures)."""
+    from akhbar.bench.serve import run_serve_bench
+
+    print_json(run_serve_bench(settings_with(db).db, clients=clients, seconds=seconds, runs=runs, url=url))
+
+
+@app.command()
+def check(
+    db: DbOption = None,
+    repair: Annotated[bool, typer.Option("--repair", help="Repair what can be repaired.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Verify the store's integrity (terms, index, orphans, counts, stories); exit 1 if problems remain."""
+    from akhbar.check import check_store
+
+    with opened_store(db) as store:
+        report = check_store(store, repair=repair)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        for problem in report.problems:
+            state = "[green]repaired[/green]" if problem.repaired else "[red]found[/red]"
+            console.print(f"{state} {problem.count:,} × {problem.name} {problem.detail}")
+        console.print("clean" if report.clean else f"{len(report.unrepaired)} problem(s) left")
+    if report.unrepaired:
+        raise typer.Exit(1)
+
+
+@app.command("migrate-store")
+def migrate_store_(
+    source: Annotated[str, typer.Option("--from", help="Store URL to copy from (only read).")],
+    target: Annotated[str, typer.Option("--to", help="Empty store URL to copy into.")],
+) -> None:
+    """Copy a whole store to another backend (e.g. sqlite:///akhbar.db to postgresql://…), ids kept."""
+    from akhbar.migrate_store import migrate_store
+
+    try:
+        report = migrate_store(source, target, on_table=lambda t, n: err_console.print(f"{t}: {n:,} rows"))
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    console.print(report.summary())
+
+
 sources_app = typer.Typer(no_args_is_help=True, help="The outlets Akhbar follows.")
 app.add_typer(sources_app, name="sources")
 
@@ -394,44 +481,6 @@ def eval_extract(
     except AkhbarError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-
-
-@app.command()
-def check(
-    db: DbOption = None,
-    repair: Annotated[bool, typer.Option("--repair", help="Repair what can be repaired.")] = False,
-    as_json: JsonOption = False,
-) -> None:
-    """Verify the store's integrity (terms, index, orphans, counts, stories); exit 1 if problems remain."""
-    from akhbar.check import check_store
-
-    with opened_store(db) as store:
-        report = check_store(store, repair=repair)
-    if as_json:
-        print_json(report.as_dict())
-    else:
-        for problem in report.problems:
-            state = "[green]repaired[/green]" if problem.repaired else "[red]found[/red]"
-            console.print(f"{state} {problem.count:,} × {problem.name} {problem.detail}")
-        console.print("clean" if report.clean else f"{len(report.unrepaired)} problem(s) left")
-    if report.unrepaired:
-        raise typer.Exit(1)
-
-
-@app.command("migrate-store")
-def migrate_store_(
-    source: Annotated[str, typer.Option("--from", help="Store URL to copy from (only read).")],
-    target: Annotated[str, typer.Option("--to", help="Empty store URL to copy into.")],
-) -> None:
-    """Copy a whole store to another backend (e.g. sqlite:///akhbar.db to postgresql://…), ids kept."""
-    from akhbar.migrate_store import migrate_store
-
-    try:
-        report = migrate_store(source, target, on_table=lambda t, n: err_console.print(f"{t}: {n:,} rows"))
-    except AkhbarError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
-    console.print(report.summary())
 
 
 def main() -> None:
