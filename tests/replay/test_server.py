@@ -229,3 +229,10 @@ def test_real_corpora_sample(shared: Path) -> None:
 def test_every_source_page_counts(replay: ReplayServer) -> None:
     counts = {s["name"]: s["articles"] for s in replay.manifest()["sources"]}
     assert counts == dict.fromkeys(SOURCES, PER_SOURCE) | counts and set(counts.values()) == {PER_SOURCE}
+
+
+def test_demo_refuses_missing_corpora(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from akhbar.replay.demo import main
+
+    assert main([str(tmp_path / "nope.jsonl.gz")]) == 2
+    assert "no such corpus file" in capsys.readouterr().err
