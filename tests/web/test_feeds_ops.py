@@ -66,3 +66,40 @@ def test_metrics_count_requests_and_crawl_outcomes(client, web_data):
     assert 'akhbar_crawl_fetches_total{source="BBC",outcome="ok"} 1' in text
     names = [line.split()[2] for line in text.splitlines() if line.startswith("# TYPE")]
     assert len(names) == len(set(names))
+
+
+def test_micro_cache_reuses_answers_and_forgets_after_writes(web_data, settings):
+    from fastapi.testclient import TestClient
+
+    from akhbar.web import create_app
+    from conftest import ADMIN_TOKEN
+
+    app = create_app(web_data.store, settings, cache_seconds=60)
+    with TestClient(app) as cached_client:
+        first = cached_client.get("/api/v1/sources")
+        again = cached_client.get("/api/v1/sources")
+        assert again.content == first.content and app.state.answers.hits == 1
+        assert again.headers["content-security-policy"].count("default-src") == 1
+        assert cached_client.get("/api/v1/sources", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+        auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        assert cached_client.post("/api/v1/sources", json={"id": "cachetest", "name": "م"}, headers=auth).status_code == 201
+        after = cached_client.get("/api/v1/sources").json()
+        assert "cachetest" in {s["id"] for s in after["results"]}
+        assert cached_client.delete("/api/v1/sources/cachetest", headers=auth).status_code == 204
+        assert cached_client.get("/api/v1/articles/999999").status_code == 404
+        assert cached_client.get("/api/v1/articles/999999").status_code == 404  # errors are never cached
+        metrics = cached_client.get("/metrics").text
+        assert 'akhbar_web_cache_total{result="hit"}' in metrics
+        assert 'route="/api/v1/sources"' in metrics
+
+
+def test_micro_cache_off(web_data, settings):
+    from fastapi.testclient import TestClient
+
+    from akhbar.web import create_app
+
+    app = create_app(web_data.store, settings, cache_seconds=0)
+    with TestClient(app) as uncached:
+        uncached.get("/")
+        uncached.get("/")
+        assert app.state.answers.hits == 0

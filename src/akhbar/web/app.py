@@ -21,6 +21,7 @@ from akhbar.views import source_names, sources_view
 from akhbar.web import formatting
 from akhbar.web.cursor import BadCursorError
 from akhbar.web.metrics import Metrics
+from akhbar.web.microcache import AnswerCache, MicroCacheMiddleware
 
 log = logging.getLogger("akhbar.web")
 
@@ -120,7 +121,8 @@ class ObservedMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             route = scope.get("route")
-            template = getattr(route, "path", None) or ("/static" if path.startswith("/static/") else "other")
+            template = (getattr(route, "path", None) or scope.get("akhbar.route")
+                        or ("/static" if path.startswith("/static/") else "other"))
             self.metrics.record(scope.get("method", "GET"), template, status, time.perf_counter() - started)
 
 
@@ -206,14 +208,17 @@ def make_templates() -> Jinja2Templates:
         articles=formatting.plural_articles,
         http_url=formatting.http_url,
     )
-    env.globals["categories"] = formatting.CATEGORIES
+    env.globals["categories"] = formatting.category_menu()
     env.trim_blocks = True
     env.lstrip_blocks = True
     return templates
 
 
-def create_app(store_or_url: Store | str, settings: Settings | None = None) -> FastAPI:
-    """The whole web application over a store (or a store URL, opened here and closed on shutdown)."""
+def create_app(store_or_url: Store | str, settings: Settings | None = None, cache_seconds: float = 10.0) -> FastAPI:
+    """The whole web application over a store (or a store URL, opened here and closed on shutdown).
+
+    `cache_seconds`: how long a GET answer is reused for identical requests (0 turns micro-caching off).
+    """
     from akhbar.web import api, docs, feed_routes, ops, pages
 
     settings = settings or load_settings()
@@ -232,6 +237,8 @@ def create_app(store_or_url: Store | str, settings: Settings | None = None) -> F
     app.state.metrics = Metrics()
     app.state.templates = make_templates()
     app.state.names = SourceNames(store)
+    app.state.answers = AnswerCache(ttl=cache_seconds)
+    app.add_middleware(MicroCacheMiddleware, cache=app.state.answers)
     app.add_middleware(ObservedMiddleware, metrics=app.state.metrics)
     install_error_handlers(app)
     docs.mount_assets(app)

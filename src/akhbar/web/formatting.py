@@ -11,7 +11,8 @@ WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخم�
 MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
           "نوفمبر", "ديسمبر")
 
-CATEGORIES = {
+# ANT corpus section ids, shown in Arabic (stores imported before the enrich stage keep them).
+ANT_SECTIONS = {
     "middleEast": "الشرق الأوسط",
     "internationalNews": "العالم",
     "economy": "اقتصاد",
@@ -54,7 +55,16 @@ def category_name(category: str | None) -> str:
     """The Arabic name of a category id (the id itself when unknown)."""
     if not category:
         return ""
-    return CATEGORIES.get(category, category)
+    return ANT_SECTIONS.get(category, category)
+
+
+def category_menu() -> dict[str, str]:
+    """The categories readers can filter by (id: Arabic name): the enrich stage's taxonomy where installed."""
+    try:
+        from akhbar.enrich.category import CATEGORIES  # type: ignore[import-not-found]
+    except ModuleNotFoundError:
+        return dict(ANT_SECTIONS)
+    return {name: name for name in CATEGORIES}
 
 
 def paragraphs(text: str | None) -> list[str]:

@@ -27,6 +27,13 @@ def store_gauges(request: Request) -> list[tuple[str, str, str, dict[str, object
     gauges: list[tuple[str, str, str, dict[str, object], float]] = [
         ("akhbar_articles", "gauge", "Articles in the store.", {}, float(store.article_count())),
     ]
+    answers = request.app.state.answers
+    gauges += [
+        ("akhbar_web_cache_total", "counter", "Micro-cache lookups of GET answers, by result.", {"result": "hit"},
+         float(answers.hits)),
+        ("akhbar_web_cache_total", "counter", "Micro-cache lookups of GET answers, by result.", {"result": "miss"},
+         float(answers.misses)),
+    ]
     healths = [store.source_health(source.id) for source in store.list_sources()]
     for h in healths:
         gauges.append(("akhbar_crawl_fetches_total", "counter", "Fetches recorded in the fetch log, by source and outcome.",

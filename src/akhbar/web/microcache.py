@@ -1,0 +1,162 @@
+"""A short-lived cache of whole GET answers (micro-caching), in front of routing.
+
+News pages change when articles arrive, not per request: keeping each answer for a few seconds lets
+a busy site serve the same home page, feed or article to many readers at the cost of rendering it once,
+and answers conditional requests (If-None-Match) from the cached ETag with 304.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+UNCACHED_PREFIXES = ("/metrics", "/healthz", "/static/")
+MAX_BODY = 512 * 1024
+
+
+@dataclass
+class Entry:
+    """One cached answer."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: bytes | None
+    expires: float
+    route: str | None = None
+
+
+@dataclass
+class AnswerCache:
+    """A bounded LRU of answers that expire after `ttl` seconds (thread-safe)."""
+
+    ttl: float = 10.0
+    size: int = 4096
+    entries: OrderedDict[bytes, Entry] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    hits: int = 0
+    misses: int = 0
+
+    def get(self, key: bytes) -> Entry | None:
+        """A fresh entry, or None."""
+        now = time.monotonic()
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry.expires < now:
+                self.misses += 1
+                return None
+            self.entries.move_to_end(key)
+            self.hits += 1
+            return entry
+
+    def put(self, key: bytes, entry: Entry) -> None:
+        """Keep an answer, dropping the least recently used beyond `size`."""
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything (after a write)."""
+        with self.lock:
+            self.entries.clear()
+
+
+def cache_key(scope: Scope) -> bytes | None:
+    """The key of a cacheable request (GET without credentials), else None."""
+    if scope["method"] != "GET":
+        return None
+    path: str = scope["path"]
+    if path.startswith(UNCACHED_PREFIXES):
+        return None
+    for name, _ in scope.get("headers", ()):
+        if name == b"authorization":
+            return None
+    # the host is part of the key: feeds carry absolute URLs built from it
+    host = next((v for k, v in scope.get("headers", ()) if k == b"host"), b"")
+    return host + b" " + path.encode("utf-8", "surrogateescape") + b"?" + scope.get("query_string", b"")
+
+
+def header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    """One header's value."""
+    return next((v for k, v in headers if k == name), None)
+
+
+async def send_not_modified(entry: Entry, send: Send) -> None:
+    """A 304 with the entry's caching headers and no body."""
+    headers = [(k, v) for k, v in entry.headers if k not in (b"content-length", b"content-type")]
+    await send({"type": "http.response.start", "status": 304, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
+
+
+class MicroCacheMiddleware:
+    """Serve fresh cached 200 answers without routing; store new 200 answers."""
+
+    def __init__(self, app: ASGIApp, cache: AnswerCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer from the cache or pass through and remember."""
+        key = cache_key(scope) if scope["type"] == "http" and self.cache.ttl > 0 else None
+        if key is None:
+            if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD"):
+                self.cache.clear()
+            await self.app(scope, receive, send)
+            return
+        entry = self.cache.get(key)
+        if entry is not None:
+            scope["akhbar.route"] = entry.route
+            await self.replay(scope, entry, send)
+            return
+        status = 0
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+
+        async def remember(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status, headers = message["status"], list(message.get("headers", []))
+            elif message["type"] == "http.response.body" and status == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    body = b"".join(chunks)
+                    if len(body) <= MAX_BODY:
+                        route = getattr(scope.get("route"), "path", None)
+                        self.cache.put(key, Entry(200, headers, body, header(headers, b"etag"),
+                                                  time.monotonic() + self.cache.ttl, route))
+            await send(message)
+
+        await self.app(scope, receive, remember)
+
+    @staticmethod
+    def unchanged_since(scope: Scope, entry: Entry) -> bool:
+        """True when If-Modified-Since is at or after the entry's Last-Modified."""
+        since = next((v for k, v in scope.get("headers", ()) if k == b"if-modified-since"), None)
+        modified = header(entry.headers, b"last-modified")
+        if since is None or modified is None:
+            return False
+        try:
+            return parsedate_to_datetime(modified.decode()) <= parsedate_to_datetime(since.decode())
+        except (TypeError, ValueError):
+            return False
+
+    async def replay(self, scope: Scope, entry: Entry, send: Send) -> None:
+        """Send a cached answer, or 304 when the client already has it."""
+        if_none_match = next((v for k, v in scope.get("headers", ()) if k == b"if-none-match"), None)
+        if entry.etag is not None and if_none_match is not None and entry.etag in {
+            t.strip().removeprefix(b"W/") for t in if_none_match.split(b",")
+        }:
+            await send_not_modified(entry, send)
+            return
+        if if_none_match is None and self.unchanged_since(scope, entry):
+            await send_not_modified(entry, send)
+            return
+        await send({"type": "http.response.start", "status": entry.status, "headers": entry.headers})
+        await send({"type": "http.response.body", "body": entry.body})
