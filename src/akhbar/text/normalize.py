@@ -46,6 +46,8 @@ _INVISIBLE_OR_ZWNJ_RE = re.compile(f"[{_INVISIBLE}{_ZWNJ}]")
 # Key form: what is removed or folded after the display form (str.replace and regexes: much faster than translate).
 _DELETE_RE = re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed\u0640\u200c]+")  # marks, tatweel, ZWNJ
 _LETTER_FOLDS = (
+    ("\u0626\u0648", "\u0648\u0648"),  # ئو -> وو (مسئول = مسؤول, شئون = شؤون)
+    ("\u0621\u0648", "\u0648\u0648"),  # ءو -> وو (رءوس = رؤوس)
     ("\u0623", "\u0627"),  # أ -> ا
     ("\u0625", "\u0627"),  # إ -> ا
     ("\u0622", "\u0627"),  # آ -> ا

@@ -10,7 +10,7 @@ from akhbar.text.stopwords import STOPWORDS
 
 # Article with an optional conjunction and preposition before it (key form), longest first.
 _ARTICLE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
-_CONJUNCTIONS = ("و", "ف")
+_CONJUNCTIONS = ("و",)  # ف only before the article: فنزويلا, فرنسا, فيلم
 # Light10 suffixes in key form (ة is already ه, ى already ي), longest first.
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 _MIN_STEM = 2
@@ -34,6 +34,19 @@ def light10(word: str) -> str:
     return word
 
 
+def light10_repeat(word: str) -> str:
+    """Light10 suffixes removed again until none applies (ايراني → ايران → اير, like ايران), keeping ≥ 3 letters."""
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                changed = True
+                break
+    return word
+
+
 _SNOWBALL = Stemmer.Stemmer("arabic")
 
 
@@ -42,7 +55,7 @@ def snowball(word: str) -> str:
     return _SNOWBALL.stemWord(word)
 
 
-STEMMERS = {"light10": light10, "snowball": snowball, "none": lambda word: word}
+STEMMERS = {"light10": light10, "light10_repeat": light10_repeat, "snowball": snowball, "none": lambda word: word}
 DEFAULT_STEMMER = "light10"
 
 

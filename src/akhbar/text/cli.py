@@ -1,0 +1,35 @@
+"""`akhbar text normalize | key | tokens | terms`: the analyzer from stdin to stdout."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import TextIO
+
+from akhbar.text.normalize import key, normalize
+from akhbar.text.stem import term_of
+from akhbar.text.terms import terms
+from akhbar.text.tokenize import tokens_of_display
+
+MODES = ("normalize", "key", "tokens", "terms")
+
+
+def run_text_command(mode: str, stdin: TextIO, stdout: TextIO) -> int:
+    """Analyse stdin line by line: normalize/key print one line per line; tokens print JSON lines
+    (offsets into the line's display form, with each token's index term); terms print the terms
+    of each line separated by spaces. Returns the exit code (2 for an unknown mode)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+    for line in stdin:
+        line = line.rstrip("\n")
+        if mode == "normalize":
+            stdout.write(normalize(line) + "\n")
+        elif mode == "key":
+            stdout.write(key(line) + "\n")
+        elif mode == "terms":
+            stdout.write(" ".join(terms(line)) + "\n")
+        else:
+            for token in tokens_of_display(normalize(line)):
+                record = asdict(token) | {"term": term_of(token.key) if token.kind in ("word", "latin", "number") else None}
+                stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
