@@ -2,7 +2,8 @@
 
 The server runs in its own process pinned to one CPU; the client, in this process pinned to another
 CPU where there is one, fetches shuffled article pages over keep-alive connections from a few threads.
-Prints JSON with every run and the median (3 runs by default).
+Prints JSON with every run, the median (3 runs by default), and the server's corpus load time and
+peak RSS (all shared corpora by default: 62k articles).
 
     .venv/bin/python benchmarks/replay_pages.py [--corpus FILE ...] [--pages 3000] [--runs 3] [--threads 4]
 """
@@ -23,21 +24,24 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 SERVER = """
-import os, sys, time
+import os, resource, sys, time
 from akhbar.replay import ReplayServer
 if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {0})
+started = time.perf_counter()
 server = ReplayServer(sys.argv[1:], on_error=lambda m: None).start()
-print(server.base_url, server.catalog.size, flush=True)
+load = time.perf_counter() - started
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(server.base_url, server.catalog.size, round(load, 1), rss, flush=True)
 sys.stdin.read()
 server.stop()
 """
 
 
 def shared_corpora() -> list[Path]:
-    """The ANT corpus files from AKHBAR_SHARED (default ../shared)."""
+    """Every corpus file of AKHBAR_SHARED (default ../shared): ANT and SaudiNewsNet, 62k articles."""
     root = Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
-    return sorted((root / "corpora" / "ant-v2.1").glob("*.jsonl.gz"))
+    return sorted((root / "corpora").glob("*/*.jsonl.gz"))
 
 
 def fetch_all(base: str, paths: list[str], threads: int) -> tuple[float, int, int]:
@@ -86,7 +90,7 @@ def main() -> None:
     server = subprocess.Popen([sys.executable, "-c", SERVER, *map(str, corpora)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     try:
-        base, size = server.stdout.readline().split()
+        base, size, load_seconds, rss_mb = server.stdout.readline().split()
         connection = http.client.HTTPConnection(urlsplit(base).hostname, urlsplit(base).port, timeout=120)
         connection.request("GET", "/_replay/manifest")
         manifest = json.loads(connection.getresponse().read())
@@ -99,7 +103,8 @@ def main() -> None:
             runs.append({"pages": pages, "seconds": round(elapsed, 3), "pages_per_s": round(pages / elapsed, 1),
                          "mean_page_bytes": size_bytes // pages})
         print(json.dumps({
-            "benchmark": "replay_pages", "corpus_articles": int(size), "threads": args.threads,
+            "benchmark": "replay_pages", "corpus_articles": int(size), "load_seconds": float(load_seconds),
+            "server_peak_rss_mb": int(rss_mb), "threads": args.threads,
             "server_cpus": 1, "runs": runs,
             "median_pages_per_s": statistics.median(r["pages_per_s"] for r in runs),
         }, indent=2))
