@@ -277,12 +277,15 @@ PortOption = Annotated[int | None, typer.Option("--port", min=1, max=65535, help
 
 
 @app.command()
-def serve(db: DbOption = None, host: HostOption = None, port: PortOption = None) -> None:
+def serve(
+    db: DbOption = None, host: HostOption = None, port: PortOption = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+) -> None:
     """Serve the web site, JSON API and feeds."""
     from akhbar.web.server import serve as serve_site
 
     try:
-        serve_site(settings_with(db), host, port)
+        serve_site(settings_with(db), host, port, workers)
     except AkhbarError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -314,11 +317,13 @@ def bench_serve(
     seconds: Annotated[float, typer.Option(min=1, help="Length of each run.")] = 60.0,
     runs: Annotated[int, typer.Option(min=1, help="Runs; medians are reported.")] = 3,
     url: Annotated[str | None, typer.Option(help="Load this running server instead of starting `akhbar serve`.")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes of the started server.")] = 1,
 ) -> None:
     """Load `akhbar serve` with a mix of home, article, search, API and feed requests (JSON figures)."""
     from akhbar.bench.serve import run_serve_bench
 
-    print_json(run_serve_bench(settings_with(db).db, clients=clients, seconds=seconds, runs=runs, url=url))
+    print_json(run_serve_bench(settings_with(db).db, clients=clients, seconds=seconds, runs=runs, url=url,
+                               workers=workers))
 
 
 @app.command()

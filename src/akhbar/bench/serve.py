@@ -40,7 +40,7 @@ class Targets:
     categories: list[str] = field(default_factory=list)
 
 
-def pick_targets(db_url: str, articles: int = 2000, queries: int = 300, seed: int = 11) -> Targets:
+def pick_targets(db_url: str, articles: int = 5000, queries: int = 3000, seed: int = 11) -> Targets:
     """Random articles, and 1–2 word queries taken from their titles."""
     rng = random.Random(seed)
     store = open_store(db_url)
@@ -139,10 +139,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(db_url: str, port: int) -> subprocess.Popen:
+def start_server(db_url: str, port: int, workers: int = 1) -> subprocess.Popen:
     """`akhbar serve` in a child process; returns once /healthz answers."""
     env = {**os.environ, "AKHBAR_DB": db_url}
-    proc = subprocess.Popen([sys.executable, "-m", "akhbar", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "akhbar", "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", str(workers)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -173,13 +174,13 @@ def summarise(runs: list[dict]) -> dict:
 
 
 def run_serve_bench(db_url: str, clients: int = 50, seconds: float = 60.0, runs: int = 3,
-                    url: str | None = None, warmup: float = 5.0) -> dict:
+                    url: str | None = None, warmup: float = 5.0, workers: int = 1) -> dict:
     """Start `akhbar serve` (unless `url` is given), warm it up, load it `runs` times; medians as JSON data."""
     targets = pick_targets(db_url)
     proc = None
     if url is None:
         port = free_port()
-        proc = start_server(db_url, port)
+        proc = start_server(db_url, port, workers)
         url = f"http://127.0.0.1:{port}"
     try:
         if warmup:
@@ -189,4 +190,5 @@ def run_serve_bench(db_url: str, clients: int = 50, seconds: float = 60.0, runs:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=15)
-    return {"clients": clients, "seconds": seconds, "articles": len(targets.article_ids), **summarise(results)}
+    return {"clients": clients, "seconds": seconds, "workers": workers, "articles": len(targets.article_ids),
+            "queries": len(targets.queries), **summarise(results)}

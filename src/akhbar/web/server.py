@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from importlib import import_module
 from typing import Any
 
 import uvicorn
 
-from akhbar.config import Settings
+from akhbar.config import Settings, load_settings
 from akhbar.store import Store, open_store
 from akhbar.web.app import create_app
 
@@ -25,8 +26,20 @@ def uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
                           timeout_graceful_shutdown=5, server_header=False)
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Serve the site, API and feeds until interrupted."""
+def app_from_environment() -> Any:
+    """The app over the store and settings of the environment (the factory each worker process calls)."""
+    settings = load_settings()
+    return create_app(settings.db, settings)
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None, workers: int = 1) -> None:
+    """Serve the site, API and feeds until interrupted, in `workers` processes."""
+    if workers > 1:
+        os.environ["AKHBAR_DB"] = settings.db
+        uvicorn.run("akhbar.web.server:app_from_environment", factory=True, workers=workers,
+                    host=host or settings.host, port=port or settings.port, log_level="info", access_log=False,
+                    proxy_headers=False, server_header=False, timeout_graceful_shutdown=5)
+        return
     store = open_store(settings.db)
     try:
         server = uvicorn.Server(uvicorn_config(create_app(store, settings), host or settings.host, port or settings.port))
