@@ -235,13 +235,14 @@ def replay(
     clock: Annotated[str | None, typer.Option(help="Simulated time START[:SPEED] (START: ISO 8601 or 'start').")] = None,
     faults: Annotated[str | None, typer.Option(help="Fault spec, e.g. 'latency=0.2,status503=0.1' (see docs/replay.md).")] = None,
     limit_per_source: Annotated[int | None, typer.Option(help="Serve only the N newest articles of each source.")] = None,
+    port_per_source: Annotated[bool, typer.Option(help="Also serve each site on its own port (PORT+1, PORT+2, ...).")] = False,
 ) -> None:
     """Serve corpora as local Arabic news sites (feeds, sitemaps, robots.txt, faults) until Ctrl-C."""
     from akhbar.replay.run import run_replay
 
     try:
         run_replay(corpus, host=host, port=port, clock=clock, faults=faults, limit_per_source=limit_per_source,
-                   console=console, err_console=err_console)
+                   per_source_ports=port_per_source, console=console, err_console=err_console)
     except AkhbarError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None

@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 import httpx
@@ -256,3 +257,23 @@ def test_demo_refuses_missing_corpora(tmp_path: Path, capsys: pytest.CaptureFixt
 
     assert main([str(tmp_path / "nope.jsonl.gz")]) == 2
     assert "no such corpus file" in capsys.readouterr().err
+
+
+def test_per_source_ports(corpus_file: Path) -> None:
+    with ReplayServer([corpus_file], per_source_ports=True) as server, httpx.Client() as client:
+        manifest = server.manifest()
+        homes = {s["name"]: s["home"] for s in manifest["sources"]}
+        ports = {urlsplit(h).port for h in homes.values()}
+        assert len(ports) == len(SOURCES) and urlsplit(server.base_url).port not in ports
+        bbc = next(s for s in manifest["sources"] if s["name"] == "BBC")
+        robots = client.get(bbc["robots"]).text
+        assert "Disallow: /bbc/print/" in robots and "/okaz/" not in robots
+        assert f"Sitemap: {bbc['sitemaps'][0]}" in robots
+        feed = feedparser.parse(client.get(bbc["feeds"][0]).content)
+        bbc_urls = [a["url"] for a in manifest["articles"] if a["source"] == "BBC"]
+        assert sorted(e.link for e in feed.entries) == sorted(bbc_urls)
+        page = client.get(bbc_urls[0]).text
+        assert f'<link rel="canonical" href="{bbc_urls[0]}">' in page
+        assert client.get(homes["BBC"].replace("/bbc/", "/cnn/")).status_code == 404
+        assert client.get(homes["CNN"]).status_code == 200
+        assert client.get(server.url("/bbc/")).status_code == 200  # the main port serves every site

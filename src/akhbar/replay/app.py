@@ -97,6 +97,7 @@ class ReplayApp:
         self.clock = clock
         self.faults = faults or FaultSpec()
         self.base_url = "http://127.0.0.1"
+        self.site_bases: dict[str, str] = {}
         self._log: list[dict] = []
         self._attempts: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -148,18 +149,23 @@ class ReplayApp:
             value = self._cache[key] = make()
         return value
 
+    def base_of(self, slug: str) -> str:
+        """The base URL of one site (its own port with per-source ports, else the server's)."""
+        return self.site_bases.get(slug, self.base_url)
+
     # -- manifest ------------------------------------------------------------------------------------
 
     def source_entry(self, site: SiteTimeline, now: float | None) -> dict:
         """One source in the manifest."""
         p = site.profile
-        urls = [self.base_url + feeds.feed_path(p)]
+        base = self.base_of(p.slug)
+        urls = [base + feeds.feed_path(p)]
         if p.atom:
-            urls.append(self.base_url + feeds.atom_path(p))
+            urls.append(base + feeds.atom_path(p))
         return {
-            "name": p.source, "slug": p.slug, "title": p.title, "home": f"{self.base_url}/{p.slug}/",
-            "feeds": urls, "sitemaps": [self.base_url + feeds.sitemap_path(p)],
-            "disallow": [f"{self.base_url}/{p.slug}/{d}" for d in p.disallow],
+            "name": p.source, "slug": p.slug, "title": p.title, "home": f"{base}/{p.slug}/",
+            "feeds": urls, "sitemaps": [base + feeds.sitemap_path(p)], "robots": base + "/robots.txt",
+            "disallow": [f"{base}/{p.slug}/{d}" for d in p.disallow],
             "charset": p.charset, "canonical_link": p.canonical, "tracking_params": p.tracking,
             "articles": site.visible_count(now), "total": len(site.articles),
         }
@@ -175,7 +181,7 @@ class ReplayApp:
         }
         if with_articles:
             data["articles"] = [
-                {"source": a.source, "id": a.id, "url": self.base_url + a.path, "title": a.title,
+                {"source": a.source, "id": a.id, "url": self.base_of(s.profile.slug) + a.path, "title": a.title,
                  "published": feeds.iso(a.published) if a.published else None}
                 for s in sites for a in s.articles[:s.visible_count(now)]]
         return data
@@ -183,23 +189,25 @@ class ReplayApp:
     # -- routing -------------------------------------------------------------------------------------
 
     def handle(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
-               body: bytes = b"") -> Response:
-        """Answer one request (before faults and conditional handling)."""
+               body: bytes = b"", only: str | None = None) -> Response:
+        """Answer one request (before faults and conditional handling); `only`: the one site of this port."""
         if path.startswith("/_replay/"):
             return self.control(method, path, query, body)
         if method not in ("GET", "HEAD"):
             return _text(405, "method not allowed")
+        if path == "/" and only is not None:
+            return Response(302, kind="home", headers=[("Location", f"/{only}/")])
         if path == "/":
             counts = [(s.profile, s.visible_count(self.now())) for s in self.catalog.sites.values()]
             return Response(200, pages.render_root(counts).encode("utf-8"), kind="home")
         if path == "/robots.txt":
-            profiles = [s.profile for s in self.catalog.sites.values()]
-            text = feeds.render_robots(profiles, self.base_url)
+            profiles = [s.profile for s in self.catalog.sites.values() if only in (None, s.profile.slug)]
+            text = feeds.render_robots(profiles, self.base_of(only) if only else self.base_url)
             return Response(200, text.encode("utf-8"), "text/plain; charset=utf-8", kind="robots",
                             etag=pages.etag_of("robots", len(profiles)))
         slug, _, rest = path[1:].partition("/")
         site = self.catalog.sites.get(slug)
-        if site is None:
+        if site is None or only not in (None, slug):
             return _text(404, "no such site")
         if not rest and not path.endswith("/"):
             return Response(301, kind="home", headers=[("Location", f"/{slug}/")])
@@ -208,6 +216,7 @@ class ReplayApp:
     def site_resource(self, site: SiteTimeline, rest: str, path: str, query: dict[str, str]) -> Response:
         """A resource under /<slug>/."""
         p, now = site.profile, self.now()
+        base = self.base_of(p.slug)
         count = site.visible_count(now)
         latest = site.articles[count - 1] if count else None
         changed = datetime.fromtimestamp(latest.visible_at, UTC) if latest else None
@@ -215,12 +224,12 @@ class ReplayApp:
             return self._listing(site, count, "آخر الأخبار", site.latest(now, HOME_ITEMS), changed, "home")
         if rest == p.feed_path:
             body = self._cached(("rss", p.slug, count),
-                                lambda: feeds.render_rss(p, site, self.base_url, now, changed).encode(
+                                lambda: feeds.render_rss(p, site, base, now, changed).encode(
                                     p.encoding, "xmlcharrefreplace"))
             return Response(200, body, xml_type(p, "rss"), "rss", pages.etag_of("rss", p.slug, count), changed)
         if rest == "atom.xml" and p.atom:
             body = self._cached(("atom", p.slug, count),
-                                lambda: feeds.render_atom(p, site, self.base_url, now, changed).encode(
+                                lambda: feeds.render_atom(p, site, base, now, changed).encode(
                                     p.encoding, "xmlcharrefreplace"))
             return Response(200, body, xml_type(p, "atom"), "atom", pages.etag_of("atom", p.slug, count), changed)
         if rest == "sitemap-news.xml":
@@ -263,7 +272,8 @@ class ReplayApp:
         """An article page with its related block and read-also link (always older articles)."""
         p = site.profile
         older = site.articles[max(0, art.position - 5):art.position][::-1]
-        ctx = pages.PageContext(self.base_url, self.base_url + feeds.feed_path(p), older[:4],
+        base = self.base_of(p.slug)
+        ctx = pages.PageContext(base, base + feeds.feed_path(p), older[:4],
                                 older[4] if len(older) > 4 else None)
         body = pages.encode_page(p, pages.render_article(p, art, ctx))
         when = datetime.fromtimestamp(art.visible_at, UTC)
@@ -273,7 +283,7 @@ class ReplayApp:
                  changed: datetime | None, kind: str) -> Response:
         """A home, section or information page."""
         p = site.profile
-        html = pages.render_listing(p, site, items, heading, self.base_url + feeds.feed_path(p))
+        html = pages.render_listing(p, site, items, heading, self.base_of(p.slug) + feeds.feed_path(p))
         return Response(200, pages.encode_page(p, html), html_type(p), kind,
                         pages.etag_of(kind, p.slug, heading, count), changed)
 
@@ -286,11 +296,11 @@ class ReplayApp:
         days = self._cached(("days", p.slug, count), lambda: feeds.sitemap_days(site, now))
         assert isinstance(days, dict)
         if day is None and large:
-            text = feeds.render_sitemap_index(p, days, self.base_url)
+            text = feeds.render_sitemap_index(p, days, self.base_of(p.slug))
         elif day is None:
-            text = feeds.render_news_sitemap(p, site.articles[:count], self.base_url)
+            text = feeds.render_news_sitemap(p, site.articles[:count], self.base_of(p.slug))
         elif day in days:
-            text = feeds.render_news_sitemap(p, days[day], self.base_url)
+            text = feeds.render_news_sitemap(p, days[day], self.base_of(p.slug))
         else:
             return _text(404, "no such sitemap", "sitemap")
         return Response(200, text.encode("utf-8"), xml_type(p, "sitemap"), "sitemap",

@@ -19,30 +19,33 @@ def sites_table(server: ReplayServer) -> Table:
     table = Table(show_edge=False)
     for column in ("source", "title", "articles", "home", "rss"):
         table.add_column(column, justify="right" if column == "articles" else "left", no_wrap=True)
-    base = len(server.base_url)
     for site in server.app.manifest(with_articles=False)["sources"]:
+        base = len(server.app.base_of(site["slug"])) if not server.per_source_ports else len("http://")
         table.add_row(site["name"], site["title"], f"{site['articles']:,}/{site['total']:,}", site["home"][base:],
                       site["feeds"][0][base:])
     return table
 
 
 def build_server(corpora: list[Path], host: str, port: int, clock: str | None, faults: str | None,
-                 limit_per_source: int | None, on_error: Callable[[str], None]) -> ReplayServer:
+                 limit_per_source: int | None, on_error: Callable[[str], None],
+                 per_source_ports: bool = False) -> ReplayServer:
     """Parse the options (errors raise ReplayError / FaultSpecError) and load the corpora."""
     spec = FaultSpec.parse(faults)
     catalog = load_catalog(corpora, limit_per_source=limit_per_source, on_error=on_error)
     simulated = parse_clock(clock, catalog.first_published()) if clock else None
-    return ReplayServer(host=host, port=port, clock=simulated, faults=spec, catalog=catalog)
+    return ReplayServer(host=host, port=port, clock=simulated, faults=spec, catalog=catalog,
+                        per_source_ports=per_source_ports)
 
 
 def run_replay(corpora: list[Path], host: str = "127.0.0.1", port: int = 8900, clock: str | None = None,
-               faults: str | None = None, limit_per_source: int | None = None,
+               faults: str | None = None, limit_per_source: int | None = None, per_source_ports: bool = False,
                console: Console | None = None, err_console: Console | None = None) -> None:
     """Serve the corpora until Ctrl-C; print the base URL first, then the sites."""
     out = console or Console(highlight=False)
     err = err_console or Console(stderr=True, highlight=False)
     server = build_server(corpora, host, port, clock, faults, limit_per_source,
-                          on_error=lambda message: err.print(f"[yellow]{message}[/yellow]", markup=True))
+                          on_error=lambda message: err.print(f"[yellow]{message}[/yellow]", markup=True),
+                          per_source_ports=per_source_ports)
     server.start()
     try:
         out.print(server.base_url, markup=False)

@@ -31,9 +31,10 @@ class _HTTPServer(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 256
 
-    def __init__(self, address: tuple[str, int], app: ReplayApp) -> None:
-        """Bind to `address` and serve `app`."""
+    def __init__(self, address: tuple[str, int], app: ReplayApp, only: str | None = None) -> None:
+        """Bind to `address` and serve `app` (only the site `only` when given)."""
         self.app = app
+        self.only = only
         self.stopping = threading.Event()
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
@@ -110,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Response(400, str(exc).encode("utf-8"), "text/plain; charset=utf-8"), method)
             return
         try:
-            response = app.handle(method, path, query, headers, body)
+            response = app.handle(method, path, query, headers, body, only=self.server.only)
         except Exception as exc:  # a bug in replay itself: answer 500 and keep serving
             response = Response(500, f"replay error: {exc!r}".encode(), "text/plain; charset=utf-8")
         if response.kind == "control":
@@ -253,6 +254,7 @@ class ReplayServer:
         seed: int = 0,
         catalog: Catalog | None = None,
         on_error=None,
+        per_source_ports: bool = False,
     ) -> None:
         """Load the corpora (or take a ready `catalog`); nothing listens until start()."""
         if catalog is None:
@@ -261,8 +263,10 @@ class ReplayServer:
         spec = FaultSpec.parse(faults) if isinstance(faults, str) else faults
         self.app = ReplayApp(catalog, clock, spec)
         self.host, self.port = host, port
+        self.per_source_ports = per_source_ports
         self._server: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._site_servers: list[tuple[_HTTPServer, threading.Thread]] = []
 
     @property
     def catalog(self) -> Catalog:
@@ -280,33 +284,57 @@ class ReplayServer:
         """Listen and serve in a background thread; return once the socket is listening."""
         if self._server is not None:
             return self
+        server = self._listen(self.port, None)
+        self.port = server.server_address[1]
+        shown = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        self.app.base_url = f"http://{shown}:{self.port}"
+        self._server, self._thread = server, self._spawn(server)
+        if self.per_source_ports:
+            try:
+                for number, slug in enumerate(self.catalog.sites, start=1):
+                    site = self._listen(self.port + number if self.port else 0, slug)
+                    self._site_servers.append((site, self._spawn(site)))
+                    self.app.site_bases[slug] = f"http://{shown}:{site.server_address[1]}"
+            except ReplayError:
+                self.stop()
+                raise
+        return self
+
+    def _listen(self, port: int, only: str | None) -> _HTTPServer:
+        """Bind one listening socket (PortInUseError when the port is taken)."""
         try:
-            self._server = _HTTPServer((self.host, self.port), self.app)
+            return _HTTPServer((self.host, port), self.app, only)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise PortInUseError(
-                    f"port {self.port} on {self.host} is already in use: stop what runs there, "
+                    f"port {port} on {self.host} is already in use: stop what runs there, "
                     "or choose another port (--port N, or 0 for any free port)") from None
-            raise ReplayError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
-        self.port = self._server.server_address[1]
-        shown = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
-        self.app.base_url = f"http://{shown}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name=f"replay-{self.port}", daemon=True)
-        self._thread.start()
-        return self
+            raise ReplayError(f"cannot listen on {self.host}:{port}: {exc.strerror or exc}") from None
+
+    @staticmethod
+    def _spawn(server: _HTTPServer) -> threading.Thread:
+        """Serve `server` from a daemon thread."""
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                  name=f"replay-{server.server_address[1]}", daemon=True)
+        thread.start()
+        return thread
 
     def stop(self) -> None:
         """Stop serving and close every connection (hanging and dripping ones included)."""
         server, self._server = self._server, None
         if server is None:
             return
-        server.stopping.set()
-        server.shutdown()
-        server.close_connections()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        everything = [(server, self._thread), *self._site_servers]
+        self._site_servers = []
+        self.app.site_bases.clear()
+        for one, _ in everything:
+            one.stopping.set()
+        for one, thread in everything:
+            one.shutdown()
+            one.close_connections()
+            one.server_close()
+            if thread is not None:
+                thread.join(timeout=5)
 
     def serve_forever(self) -> None:
         """Start and block until interrupted (Ctrl-C), then stop."""
