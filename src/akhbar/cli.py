@@ -489,6 +489,35 @@ def eval_extract(
         raise typer.Exit(2) from None
 
 
+@app.command("text")
+def text(
+    mode: Annotated[str, typer.Argument(help="normalize | key | tokens | terms")],
+) -> None:
+    """The Arabic analyzer from stdin to stdout (tokens as JSON lines)."""
+    from akhbar.text.cli import MODES, run_text_command
+
+    if mode not in MODES:
+        err_console.print(f"[red]error:[/red] unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+        raise typer.Exit(2)
+    raise typer.Exit(run_text_command(mode, sys.stdin, sys.stdout))
+
+
+@bench_app.command("text")
+def bench_text(
+    corpus: Annotated[list[Path] | None, typer.Argument(help="Corpus files (default: ANT from AKHBAR_SHARED).")] = None,
+    runs: Annotated[int, typer.Option(min=1, help="Runs; the median is reported.")] = 3,
+    camel_python: Annotated[str | None, typer.Option(help="Python of a venv with camel-tools (--no-deps).")] = None,
+) -> None:
+    """MB/s of the analyzer's terms() on one core, beside pyarabic and camel-tools (JSON)."""
+    from akhbar.bench.text import run_text_bench
+
+    files = corpus or sorted((load_settings().shared_path / "corpora" / "ant-v2.1").glob("*.jsonl.gz"))
+    if not files:
+        err_console.print("[red]error:[/red] no corpus files (set AKHBAR_SHARED or pass files)")
+        raise typer.Exit(2)
+    print_json(run_text_bench(files, runs=runs, camel_python=camel_python))
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()
