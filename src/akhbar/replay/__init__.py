@@ -17,7 +17,10 @@ Layout (one server, path-based sites; `BASE` is http://HOST:PORT):
     BASE/_replay/faults                 GET the fault spec, POST a new one (text body)
     BASE/_replay/clock                  the simulated time
 
-`<slug>` is the corpus source name lower-cased (BBC -> bbc). Source names, Arabic titles, feed and
+`<slug>` is the corpus source name lower-cased (BBC -> bbc). With `per_source_ports=True`
+(`--port-per-source`) each site is also served on its own port (PORT+1, PORT+2, ... in source
+order, or free ports when PORT is 0) with the same paths and its own robots.txt, so per-host
+politeness sees one host per site; the manifest then gives those URLs. Source names, Arabic titles, feed and
 sitemap URLs are in the manifest: `{"sources": [{"name", "slug", "title", "home", "feeds", "sitemaps",
 "disallow", "charset", ...}], "articles": [{"source", "id", "url", "title", "published"}]}` where
 `url` is the canonical URL the crawler should store (no tracking parameters) and `published` the
@@ -38,7 +41,7 @@ Python API (for pytest fixtures):
         replay.set_faults("truncate=/bbc/"); replay.url("/bbc/")
 
     ReplayServer(corpora, host="127.0.0.1", port=0, clock=None, faults=None, *, limit_per_source=None,
-                 sample=None, ids=None, seed=0, catalog=None, on_error=None)
+                 sample=None, ids=None, seed=0, catalog=None, on_error=None, per_source_ports=False)
 
 `port=0` picks a free port; `.start()` returns once listening (serving in a background thread) and
 `.stop()` closes every connection. Selections: `ids` (corpus ids), `sample` (N random articles, by
