@@ -10,7 +10,7 @@ import pytest
 from akhbar.errors import ConfigError
 from akhbar.models import Article
 from akhbar.pipeline import Pipeline
-from akhbar.queue import JobQueue
+from akhbar.queue import JobQueue, schedule_due
 from akhbar.queue.lane import EPOCH_STATE, LaneLost, RelateLane
 from akhbar.queue.payloads import article_from_payload, article_payload
 from akhbar.store import open_store
@@ -126,3 +126,19 @@ def test_relate_lane_is_held_by_one_worker_and_fences_a_stale_holder(pg_url):
     lanes[1].release()
     for s in stores:
         s.close()
+
+
+def test_scheduler_enqueues_due_sources_once(pg):
+    from datetime import UTC, datetime, timedelta
+
+    from akhbar.models import Source
+    from akhbar.queue.scheduler import due_sources
+
+    pg.upsert_source(Source("a", "أ"))
+    pg.upsert_source(Source("b", "ب", enabled=False))
+    queue = JobQueue(pg)
+    assert schedule_due(pg, queue) == 1 and schedule_due(pg, queue) == 0
+    state = pg.source_state("a")
+    state.pop("next_poll_at")
+    pg.save_source_state("a", state, datetime.now(UTC) + timedelta(minutes=15))
+    assert due_sources(pg) == [] and due_sources(pg, datetime.now(UTC) + timedelta(hours=1)) == ["a"]

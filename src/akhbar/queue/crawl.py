@@ -87,6 +87,7 @@ def poll_source(ctx: CrawlContext, job: Job) -> None:
     ctx.queue.enqueue_many("fetch", [(f"fetch:{url}", {"source": source.id, "entry": entry_payload(entry)})
                                      for url, entry in unique.items()])
     state = ctx.store.source_state(source.id)
+    state.pop("next_poll_at", None)  # kept in its own column
     state["last_poll"] = datetime.now(UTC).isoformat()
     ctx.store.save_source_state(source.id, state, datetime.now(UTC) + timedelta(seconds=source.poll_interval))
 
