@@ -103,3 +103,10 @@ def test_broken_sitemap_and_wrong_root() -> None:
 
 def test_html_to_text_drops_markup_and_scripts() -> None:
     assert html_to_text("<p>نص <a href='x'>رابط</a></p><script>evil()</script>") == "نص رابط"
+
+
+def test_an_entry_whose_link_was_cut_off_is_dropped() -> None:
+    cut = RSS[: RSS.index("/a/1") + 3] + " & <item><title>"
+    assert parse_feed(cut.encode("utf-8")).entries == []
+    broken = SITEMAP[: SITEMAP.index("/a/3") + 2].encode() + b" & <url>"
+    assert parse_sitemap(broken).entries == []

@@ -134,7 +134,16 @@ def _feedparser_entries(data: bytes, base: str | None) -> ParsedFeed:
         ))
     if not result.entries and parsed.bozo and not parsed.get("version"):
         raise ExtractError(f"not a feed: {result.error}")
+    kept = [e for e in parsed.entries if _entry_link(e, base)]
+    if not result.complete and result.entries and not link_is_whole(data, kept[-1]):
+        result.entries.pop()  # the entry the document broke off in carries a cut-off link
     return result
+
+
+def link_is_whole(data: bytes, entry: dict) -> bool:
+    """True when an entry's link appears in the document followed by the end of its element or attribute."""
+    link = (entry.get("link") or "").encode("utf-8")
+    return bool(link) and any(link + end in data for end in (b"<", b'"', b"'"))
 
 
 def _json_feed(data: bytes, base: str | None) -> ParsedFeed:

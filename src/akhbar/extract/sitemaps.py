@@ -83,4 +83,12 @@ def parse_sitemap(data: bytes, base: str | None = None) -> ParsedSitemap:
             published = _child_text(item, "publication_date") or _child_text(item, "lastmod")
             result.entries.append(FeedEntry(
                 url=url, title=_child_text(item, "title"), published=parse_date(published) if published else None))
+    if not result.complete:  # the element the document broke off in may carry a cut-off URL
+        result.entries = [e for e in result.entries if whole(data, e.url)]
+        result.children = [c for c in result.children if whole(data, c.url)]
     return result
+
+
+def whole(data: bytes, url: str) -> bool:
+    """True when a URL appears in the document as a complete <loc> value."""
+    return (url.encode("utf-8") + b"<") in data or (url.encode("utf-8") + b"</") in data
