@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import gzip
 
-from conftest import article_record, write_corpus
-
 from akhbar.corpus import MAX_TEXT_CHARS, iter_corpus, record_from_article
+from corpus_helpers import article_record, write_corpus
 
 
 def test_reads_gzip_and_plain_files_alike(tmp_path):

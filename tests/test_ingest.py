@@ -9,11 +9,10 @@ import subprocess
 import sys
 import time
 
-from conftest import article_record, write_corpus
-
 from akhbar.ingest import count_lines, import_corpora
 from akhbar.pipeline import Pipeline
 from akhbar.store import open_store
+from corpus_helpers import article_record, write_corpus
 
 STORE_TABLES = ("articles", "article_aliases", "article_versions", "article_terms", "tags", "article_tags",
                 "stories", "duplicate_groups")
@@ -59,8 +58,6 @@ def test_files_are_merged_in_publication_order(tmp_path, store):
     a = write_corpus(tmp_path / "a.jsonl", [article_record(i, published=f"2018-05-0{i}T00:00:00Z") for i in (1, 3, 5)])
     b = write_corpus(tmp_path / "b.jsonl", [article_record(i, published=f"2018-05-0{i}T00:00:00Z") for i in (2, 4)])
     import_corpora([a, b], Pipeline.default(store))
-    order = [a.external_id for a in (store.get_article(i) for i in range(1, 6))]
-    assert order == [None] * 5 or True  # external ids are aliases; check the id order through the aliases
     ids = store.article_ids_for_external([f"T-{i}" for i in range(1, 6)])
     assert [ids[f"T-{i}"] for i in range(1, 6)] == [1, 2, 3, 4, 5]
 
