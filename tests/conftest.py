@@ -37,3 +37,29 @@ def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     opened = open_store(f"sqlite:///{tmp_path / 'akhbar.db'}")
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def ant_store_url(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store holding all of ANT, imported through the normal pipeline once per test run.
+
+    Every xdist worker shares one build: the first to take the lock imports, the others wait for it.
+    """
+    import fcntl
+
+    from akhbar.ingest import import_corpora
+    from akhbar.pipeline import Pipeline
+
+    folder = tmp_path_factory.getbasetemp().parent
+    db = folder / "ant-shared.db"
+    done = folder / "ant-shared.done"
+    with (folder / "ant-shared.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            for stale in folder.glob("ant-shared.db*"):
+                stale.unlink()
+            opened = open_store(f"sqlite:///{db}")
+            import_corpora(sorted((shared / "corpora" / "ant-v2.1").glob("*.jsonl.gz")), Pipeline.default(opened))
+            opened.close()
+            done.touch()
+    return f"sqlite:///{db}"
