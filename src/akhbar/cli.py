@@ -489,6 +489,60 @@ def eval_extract(
         raise typer.Exit(2) from None
 
 
+@app.command("tags")
+def tags_(
+    file: Annotated[Path, typer.Argument(help="An article: plain text (first line = title) or corpus JSON.",
+                                         exists=True, dir_okay=False)],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the tags of one article with their type and score (document frequencies from the store)."""
+    from akhbar.enrich.cli import read_article, tagger_for
+
+    try:
+        title, body = read_article(file)
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    with opened_store(db) as store:
+        tags = tagger_for(store).tag(title, body)
+    if as_json:
+        print_json([{"name": t.name, "slug": t.slug, "type": t.type, "score": t.score} for t in tags])
+        return
+    for tag in tags:
+        console.print(f"{tag.score:8.2f}  {tag.type:<12}  {tag.name}")
+
+
+@app.command()
+def retag(db: DbOption = None, quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False) -> None:
+    """Recount tag statistics over the whole store and re-tag (and re-classify) every article."""
+    from akhbar.enrich.stage import retag as retag_store
+
+    with opened_store(db) as store, Progress(TextColumn("retagging"), BarColumn(),
+                                             TextColumn("{task.completed:,}/{task.total:,}"), RateColumn(),
+                                             TimeElapsedColumn(), console=err_console, disable=quiet) as progress:
+        task = progress.add_task("retag", total=store.article_count())
+        done = retag_store(store, on_batch=lambda n: progress.advance(task, n))
+    console.print(f"retagged {done} articles")
+
+
+@eval_app.command("tags")
+def eval_tags(
+    gold: Annotated[Path, typer.Option(help="Keyphrase gold (JSONL: id, split, text, keyphrases_by_frequency).",
+                                       exists=True, dir_okay=False)],
+    split: Annotated[str | None, typer.Option(help="Only documents of this split (e.g. test).")] = None,
+    db: DbOption = None,
+    no_yake: Annotated[bool, typer.Option("--no-yake", help="Skip the YAKE baseline.")] = False,
+) -> None:
+    """Precision@5 and recall@10 of tags (and YAKE's) against a keyphrase gold, as JSON."""
+    from akhbar.enrich.cli import tagger_for
+    from akhbar.eval.tags import evaluate_tags, read_gold
+
+    with opened_store(db) as store:
+        docs = read_gold(gold, split)
+        print_json(evaluate_tags(docs, tagger_for(store), with_yake=not no_yake))
+
+
 @app.command("text")
 def text(
     mode: Annotated[str, typer.Argument(help="normalize | key | tokens | terms")],

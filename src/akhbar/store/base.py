@@ -132,6 +132,9 @@ class Store(Protocol):
     def term_document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         """In how many articles each term occurs."""
 
+    def set_article_enrichment(self, article_id: int, language: str | None, category: str | None) -> None:
+        """Set an article's detected language and category (a None leaves that field as it is)."""
+
     # tags
     def set_article_tags(self, article_id: int, tags: Sequence[Tag]) -> None:
         """Replace an article's tags (ordered, best first)."""

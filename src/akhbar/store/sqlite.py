@@ -546,6 +546,14 @@ class SQLiteStore:
 
     # tags ----------------------------------------------------------------------------------------
 
+    def set_article_enrichment(self, article_id: int, language: str | None, category: str | None) -> None:
+        """Set an article's detected language and category (a None leaves that field as it is)."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE articles SET language = coalesce(?, language), category = coalesce(?, category) WHERE id = ?",
+                (language, category, article_id),
+            )
+
     def set_article_tags(self, article_id: int, tags: Sequence[Tag]) -> None:
         """Replace an article's tags (ordered, best first), keeping tag counts right."""
         conn = self.conn
