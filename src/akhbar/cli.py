@@ -572,6 +572,22 @@ def bench_text(
     print_json(run_text_bench(files, runs=runs, camel_python=camel_python))
 
 
+@eval_app.command("search")
+def eval_search(
+    gold: Annotated[Path | None, typer.Option(help="Graded judgements (default: search-ant-dev.jsonl).")] = None,
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder (default: ANT v2.1 from AKHBAR_SHARED).")] = None,
+) -> None:
+    """nDCG@10 and P@10 of Akhbar's search and of raw FTS5 on a cached store of the corpus (JSON)."""
+    from akhbar.eval.search import run_search_eval
+
+    shared = load_settings().shared_path
+    try:
+        print_json(run_search_eval(gold or shared / "eval" / "search-ant-dev.jsonl", corpus or shared / "corpora" / "ant-v2.1"))
+    except (AkhbarError, OSError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

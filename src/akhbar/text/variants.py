@@ -1,0 +1,86 @@
+"""Spelling variants of index terms, learnt from a corpus, for query-time expansion.
+
+Outlets spell the same foreign name differently: هوكينج/هوكينغ, جوجل/غوغل/قوقل, نتنياهو/نتانياهو.
+Two index terms are candidate variants when they differ only by the letters that transcribe /g/
+(ج غ ق), by one long vowel (ا و ي) or by their final letter among ه ي ا (ة/ى/ا endings). A candidate
+pair is kept when the two terms are used in similar contexts: the cosine of their context vectors (the
+IDF-weighted terms of the documents each occurs in) is high. `benchmarks/learn_variants.py` learns the
+table from ../shared/corpora and writes variants.tsv beside this module; `query_variants` reads it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+G_LETTERS = str.maketrans({"ج": "G", "غ": "G", "ق": "G"})
+LONG_VOWELS = "اوي"
+FINALS = "هيا"
+
+
+def skeleton(term: str) -> str:
+    """The term with the letters that can transcribe /g/ merged."""
+    return term.translate(G_LETTERS)
+
+
+def neighbour_keys(term: str) -> set[str]:
+    """Keys shared by a term and its candidate variants: its skeleton, with one long vowel or the final letter blanked."""
+    base = skeleton(term)
+    keys = {base}
+    for i in range(1, len(base)):  # a first letter is never a vowel to drop
+        if base[i] in LONG_VOWELS:
+            keys.add(base[:i] + "*" + base[i + 1 :])
+    if len(base) > 2 and base[-1] in FINALS:
+        keys.add(base[:-1] + "$")
+    return keys
+
+
+def candidate_pairs(terms: Iterable[str], min_length: int = 4) -> set[tuple[str, str]]:
+    """Pairs of distinct terms (a < b) that share a neighbour key: skeleton, one long vowel, final letter."""
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for term in terms:
+        if len(term) >= min_length and term.isalpha() and not term.isascii():
+            for k in neighbour_keys(term):
+                buckets[k].append(term)
+            # the same term with one long vowel inserted shares the blanked key of the longer one
+            base = skeleton(term)
+            for i in range(1, len(base) + 1):
+                buckets[base[:i] + "*" + base[i:]].append(term)
+    pairs: set[tuple[str, str]] = set()
+    for members in buckets.values():
+        if 1 < len(members) <= 20:
+            unique = sorted(set(members))
+            for n, a in enumerate(unique):
+                for b in unique[n + 1 :]:
+                    pairs.add((a, b))
+    return pairs
+
+
+def parse_table(text: str) -> dict[str, tuple[str, ...]]:
+    """Read a variants table: one group of variant terms a line, tab-separated; # comments."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        group = tuple(dict.fromkeys(line.split("\t")))
+        for term in group:
+            others = tuple(t for t in group if t != term)
+            table[term] = tuple(dict.fromkeys((*table.get(term, ()), *others)))
+    return table
+
+
+@cache
+def variant_table() -> dict[str, tuple[str, ...]]:
+    """The packaged table (empty when variants.tsv is absent)."""
+    source = resources.files("akhbar.text").joinpath("variants.tsv")
+    if not source.is_file():
+        return {}
+    return parse_table(source.read_text(encoding="utf-8"))
+
+
+def query_variants(term: str) -> list[str]:
+    """Other spellings of an index term that the corpus uses for the same thing (for OR-expansion of queries)."""
+    return list(variant_table().get(term, ()))
