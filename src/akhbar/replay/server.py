@@ -98,8 +98,8 @@ class _Handler(BaseHTTPRequestHandler):
         pairs = parse_qsl(url.query, keep_blank_values=True)
         query = {k: v for k, v in pairs if k != "_fault"}
         headers = {k.lower(): v for k, v in self.headers.items()}
-        length = int(headers.get("content-length", "0") or 0)
-        body = self.rfile.read(length) if length else b""
+        length = headers.get("content-length", "0").strip()
+        body = self.rfile.read(min(int(length), 1 << 20)) if length.isdigit() and int(length) else b""
         path = url.path or "/"
         conditional = "if-none-match" in headers or "if-modified-since" in headers
         self._entry: dict | None = {"method": method, "path": self.path, "status": None,
