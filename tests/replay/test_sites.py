@@ -225,3 +225,22 @@ def test_home_page_links_latest_articles(replay: ReplayServer) -> None:
 def test_unknown_paths_are_404(replay: ReplayServer) -> None:
     assert httpx.get(replay.url("/nosuchsite/")).status_code == 404
     assert httpx.get(replay.url("/bbc/arabic/sports-1")).status_code == 404
+
+
+def test_root_sections_static_and_info_pages(replay: ReplayServer) -> None:
+    manifest = replay.manifest()
+    with httpx.Client() as client:
+        root = lxml.html.fromstring(client.get(replay.url("/")).text)
+        assert {urljoin(replay.base_url, h) for h in root.xpath("//li/a/@href")} == {s["home"] for s in manifest["sources"]}
+        home = next(s["home"] for s in manifest["sources"] if s["name"] == "CNN")
+        tree = lxml.html.fromstring(client.get(home).text)
+        menu = [urljoin(home, h) for h in tree.xpath("//nav//a/@href")]
+        footer = [urljoin(home, h) for h in tree.xpath("//footer//a/@href")]
+        for url in menu + footer:
+            assert client.get(url).status_code == 200, url
+        sport = lxml.html.fromstring(client.get(home + "section/sports").content.decode("utf-8"))
+        titles = {a["title"] for a in manifest["articles"] if a["source"] == "CNN"}
+        assert {h.text_content() for h in sport.xpath("//ul[@class='latest']//h3")} <= titles
+        image = client.get(home + "static/img/1.jpg")
+        assert image.status_code == 200 and image.headers["content-type"] == "image/gif"
+        assert client.get(replay.url("/cnn")).status_code == 301
