@@ -27,7 +27,7 @@ CATEGORIES = (POLITICS, ECONOMY, SPORT, TECHNOLOGY, CULTURE, HEALTH, SCIENCE, VA
 
 # Section names (English and Arabic, compared in key form) to categories.
 _SECTIONS = {
-    POLITICS: "politics political news world international internationalnews middleeast middle-east arab arabic "
+    POLITICS: "politics political news world international internationalnews middleeast middle-east "
               "region local national africa asia europe americas us uk gulf سياسه سياسيه اخبار دولي دوليه عربي "
               "عالم عالمي محليات محلي الشرق-الاوسط شرق-اوسط",
     ECONOMY: "economy economic business finance financial markets market money energy oil اقتصاد اقتصادي مال "
@@ -66,7 +66,7 @@ def url_category(url: str | None) -> str | None:
     """The category named by a URL's path segments (…/sport/…, …/economy-12345), if any."""
     if not url:
         return None
-    for segment in urlsplit(url).path.lower().split("/")[:-1] + [urlsplit(url).path.lower().rsplit("/", 1)[-1]]:
+    for segment in reversed(urlsplit(url).path.lower().split("/")):  # the most specific section first
         name = re.sub(r"[-_]?\d+(\.\w+)?$", "", segment)
         if name and (found := SECTION_CATEGORIES.get(name)):
             return found

@@ -10,6 +10,8 @@ from akhbar.enrich.tags import Tagger
 from akhbar.errors import AkhbarError
 from akhbar.store import Store
 
+TITLE_MAX_WORDS = 20
+
 
 class ArticleFileError(AkhbarError):
     """An article file cannot be read."""
@@ -36,8 +38,13 @@ def read_article(path: str | Path) -> tuple[str, str]:
         return str(data.get("title") or ""), data.get("text") or ""
     if not stripped:
         raise ArticleFileError(f"{path} is empty")
-    title, _, body = stripped.partition("\n")
-    return (title, body) if body.strip() else ("", title)
+    return split_title(stripped)
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """Plain text as (title, body): its first line is the title when it is short (≤ 20 words), else none."""
+    first, _, rest = text.strip().partition("\n")
+    return (first, rest) if rest.strip() and len(first.split()) <= TITLE_MAX_WORDS else ("", text.strip())
 
 
 def tagger_for(store: Store) -> Tagger:

@@ -3,7 +3,7 @@
 Score of a candidate = (1 + ln tf) × specificity × position × entity boost, where specificity is
 -ln of the share of articles holding it, from the corpus counts (CorpusStats) blended with the general
 Arabic prior (wordfreq) as K pseudo-articles, so a small store still ranks sensibly. Multi-word
-candidates must recur, stand in the title, be an entity, or be a cohesive phrase in the corpus.
+candidates must recur, be an entity, or be a cohesive phrase in the corpus.
 Variants fold into one tag by tag key (and gazetteer spellings into their entity); a phrase mostly
 seen inside a longer selected one is dropped.
 """
@@ -42,6 +42,7 @@ class Weights:
     cohesion: float = 0.25  # df(phrase) / min df(word) for a phrase to count as cohesive
     min_cohesive_df: int = 3
     sub_ratio: float = 1.3  # a sub-phrase with tf ≤ ratio × tf of its longer selected phrase is dropped
+    entity_floor: float = 6.0  # least specificity of a gazetteer entity or person: frequent names still tag well
 
 
 @dataclass
@@ -116,9 +117,13 @@ class Tagger:
         """Whether a non-gazetteer candidate may be a tag at all."""
         if length == 1:
             return len(key) >= 3 and not key.isdigit()
-        if len(starts) >= 2 or starts[0] < doc.title_words or key in people or self.stats.people.get(key, 0) >= 2:
+        if len(starts) >= 2 or key in people or self._known_person(key):
             return True
         return self._cohesive(key)
+
+    def _known_person(self, key: str) -> bool:
+        """A multi-word name found after titles in at least two articles of the corpus."""
+        return " " in key and self.stats.people.get(key, 0) >= 2
 
     def _cohesive(self, key: str) -> bool:
         """A phrase the corpus uses as a unit: its articles are a large share of its rarest word's."""
@@ -132,7 +137,7 @@ class Tagger:
         """person, place, organisation or topic."""
         if bucket.entity is not None:
             return bucket.entity.type
-        if bucket.key in people or self.stats.people.get(bucket.key, 0) >= 2:
+        if bucket.key in people or self._known_person(bucket.key):
             return "person"
         return head_type(bucket.key) or "topic"
 
@@ -160,7 +165,10 @@ class Tagger:
             boost = w.person
         elif bucket.type != "topic":
             boost = w.head
-        return (1.0 + math.log(bucket.tf)) * self.specificity(bucket.key, counted) * position * boost
+        specificity = self.specificity(bucket.key, counted)
+        if boost > 1.0:
+            specificity = max(specificity, w.entity_floor)
+        return (1.0 + math.log(bucket.tf)) * specificity * position * boost
 
     def _select(self, buckets: dict[str, Scored]) -> list[Scored]:
         """The best candidates, none inside (or a padded copy of) a better one."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from akhbar import text as analyzer
+from akhbar.enrich.cli import split_title
 from akhbar.enrich.tags import Tagger
 from akhbar.errors import AkhbarError
 
@@ -51,12 +52,6 @@ def read_gold(path: str | Path, split: str | None = None) -> list[GoldDoc]:
         if split is None or doc.split == split:
             docs.append(doc)
     return docs
-
-
-def split_title(text: str) -> tuple[str, str]:
-    """A gold text as (title, body): its first line is the title when it is short, else there is none."""
-    first, _, rest = text.strip().partition("\n")
-    return (first, rest) if rest and len(first.split()) <= 20 else ("", text)
 
 
 def precision_recall(predicted: list[str], gold: list[str]) -> tuple[float, float]:
