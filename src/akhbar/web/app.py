@@ -27,6 +27,7 @@ log = logging.getLogger("akhbar.web")
 
 HERE = Path(__file__).parent
 NAMES_TTL = 30.0
+WORKER_THREADS = 4
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -214,6 +215,13 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
+def limit_worker_threads(threads: int = WORKER_THREADS) -> None:
+    """Run page handlers in a few threads: the work is CPU-bound, and 40 threads starve the event loop."""
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+
+
 def create_app(store_or_url: Store | str, settings: Settings | None = None, cache_seconds: float = 10.0) -> FastAPI:
     """The whole web application over a store (or a store URL, opened here and closed on shutdown).
 
@@ -245,6 +253,7 @@ def create_app(store_or_url: Store | str, settings: Settings | None = None, cach
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (ops, api, feed_routes, docs, pages):
         app.include_router(module.router)
+    app.router.add_event_handler("startup", limit_worker_threads)
     if owns_store:
         app.router.add_event_handler("shutdown", store.close)
     return app

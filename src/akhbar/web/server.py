@@ -95,10 +95,20 @@ async def supervise_crawler(crawl: Callable[..., Awaitable[None]], store: Store,
             continue
 
 
+async def stop_when(event: asyncio.Event, server: uvicorn.Server) -> None:
+    """Ask the server to exit once `event` is set."""
+    await event.wait()
+    server.should_exit = True
+
+
 async def run_all(settings: Settings, host: str | None = None, port: int | None = None,
                   crawler: Callable[..., Awaitable[None]] | None = None,
-                  on_started: Callable[[str], None] | None = None) -> None:
-    """The whole system in one process: the crawl loop (when the crawler is installed) and the web server."""
+                  on_started: Callable[[str], None] | None = None,
+                  shutdown: asyncio.Event | None = None) -> None:
+    """The whole system in one process: the crawl loop (when the crawler is installed) and the web server.
+
+    Stops on Ctrl-C / SIGTERM, or when `shutdown` is set.
+    """
     store = open_store(settings.db)
     stop = asyncio.Event()
     crawl = crawler or find_crawler()
@@ -113,6 +123,8 @@ async def run_all(settings: Settings, host: str | None = None, port: int | None 
         task = asyncio.create_task(supervise_crawler(crawl, store, settings, stop), name="crawler")
     try:
         serving = asyncio.create_task(server.serve(), name="web")
+        if shutdown is not None:
+            asyncio.create_task(stop_when(shutdown, server), name="shutdown")
         if on_started:
             while not server.started and not serving.done():
                 await asyncio.sleep(0.05)
