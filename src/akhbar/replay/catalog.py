@@ -1,9 +1,12 @@
-"""The replay catalog: corpus articles indexed by source, timeline and URL path, texts kept as UTF-8 bytes."""
+"""The replay catalog: corpus articles indexed by source, timeline and URL path, texts held in memory."""
 
 from __future__ import annotations
 
 import bisect
+import functools
+import gc
 import random
+import re
 import sys
 import zlib
 from collections.abc import Callable, Iterable
@@ -16,6 +19,7 @@ from akhbar.corpus import iter_corpus
 from akhbar.errors import ReplayError
 from akhbar.replay.sites import SiteProfile, profile_for
 
+WORD = re.compile(r"[^\W_]+")
 CATEGORY_SLUGS = {
     "sport": "sports", "economy": "business", "technology": "technology", "culture": "culture",
     "middleEast": "middleeast", "internationalNews": "world",
@@ -28,7 +32,7 @@ CATEGORY_NAMES = {
 
 @dataclass(slots=True)
 class ReplayArticle:
-    """One corpus article as a replayed page: index data plus its text (UTF-8 bytes: half the size of a str)."""
+    """One corpus article as a replayed page: index data plus its text."""
 
     source: str
     id: str
@@ -37,16 +41,11 @@ class ReplayArticle:
     category: str | None
     summary: str | None
     author: str | None
-    raw_text: bytes
+    text: str
     number: int = 0
     path: str = ""
     position: int = 0
     visible_at: float = 0.0
-
-    @property
-    def text(self) -> str:
-        """The article's full corpus text."""
-        return self.raw_text.decode("utf-8")
 
     @property
     def category_slug(self) -> str:
@@ -107,10 +106,16 @@ def article_number(article_id: str, taken: set[int]) -> int:
     return number
 
 
+@functools.lru_cache(maxsize=4096)
+def _escape_char(ch: str) -> str:
+    """One character of a URL path, percent-encoded."""
+    return quote(ch, safe="-")
+
+
 def _arabic_slug(title: str) -> str:
     """A percent-encoded, dash-separated slug of the first words of a title."""
-    words = "".join(ch if ch.isalnum() else " " for ch in title).split()[:8]
-    return quote("-".join(words) or "article", safe="-")
+    words = WORD.findall(title)[:8]
+    return "".join(map(_escape_char, "-".join(words) or "article"))
 
 
 def article_path(profile: SiteProfile, article: ReplayArticle) -> str:
@@ -163,6 +168,18 @@ def load_catalog(
 ) -> Catalog:
     """Read corpus files into a catalog; bad lines are reported through `on_error` and skipped."""
     report = on_error or (lambda message: print(message, file=sys.stderr))
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of long-lived objects: the cyclic collector would rescan them over and over
+    try:
+        return _load(corpora, limit_per_source, sample, ids, seed, report)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(corpora: Iterable[str | Path], limit_per_source: int | None, sample: int | None,
+          ids: Iterable[str] | None, seed: int, report: Callable[[str], None]) -> Catalog:
+    """load_catalog without the collector."""
     raw: dict[str, list[ReplayArticle]] = {}
     errors = 0
     seen: set[tuple[str, str]] = set()
@@ -185,7 +202,7 @@ def load_catalog(
             raw.setdefault(item.source, []).append(ReplayArticle(
                 source=item.source, id=key[1], title=" ".join(item.title.split()), published=item.published,
                 category=item.category, summary=item.summary, author=item.author,
-                raw_text=item.text.encode("utf-8"),
+                text=item.text,
             ))
     for arts in raw.values():
         arts.sort(key=_sort_key)
