@@ -210,7 +210,7 @@ def dedupe(lines: list[str]) -> list[str]:
 def trafilatura_text(html: str, url: str | None = None) -> str:
     """The main text according to trafilatura alone (the fallback, and the baseline of `akhbar eval extract`)."""
     return trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
-                               favor_precision=True, deduplicate=False) or ""
+                               favor_precision=True, deduplicate=False, fast=True) or ""
 
 
 def extract_page(html: str, url: str) -> Extraction:
