@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -277,3 +278,18 @@ def test_per_source_ports(corpus_file: Path) -> None:
         assert client.get(homes["BBC"].replace("/bbc/", "/cnn/")).status_code == 404
         assert client.get(homes["CNN"]).status_code == 200
         assert client.get(server.url("/bbc/")).status_code == 200  # the main port serves every site
+
+
+def test_per_source_ports_follow_a_fixed_port(corpus_file: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        base = probe.getsockname()[1]
+    if base + len(SOURCES) > 65535:
+        pytest.skip("no room above the free port")
+    try:
+        server = ReplayServer([corpus_file], port=base, per_source_ports=True).start()
+    except PortInUseError:
+        pytest.skip("a port of the range is taken")
+    with server:
+        ports = sorted(urlsplit(s["home"]).port for s in server.manifest()["sources"])
+        assert ports == list(range(base + 1, base + 1 + len(SOURCES)))

@@ -284,7 +284,8 @@ class ReplayServer:
         """Listen and serve in a background thread; return once the socket is listening."""
         if self._server is not None:
             return self
-        server = self._listen(self.port, None)
+        requested = self.port
+        server = self._listen(requested, None)
         self.port = server.server_address[1]
         shown = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
         self.app.base_url = f"http://{shown}:{self.port}"
@@ -292,7 +293,7 @@ class ReplayServer:
         if self.per_source_ports:
             try:
                 for number, slug in enumerate(self.catalog.sites, start=1):
-                    site = self._listen(self.port + number if self.port else 0, slug)
+                    site = self._listen(requested + number if requested else 0, slug)
                     self._site_servers.append((site, self._spawn(site)))
                     self.app.site_bases[slug] = f"http://{shown}:{site.server_address[1]}"
             except ReplayError:
