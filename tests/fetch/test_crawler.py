@@ -173,3 +173,22 @@ def test_crawl_forever_stops_gracefully(replay: ReplayServer, store, crawl_setti
     asyncio.run(run())
     assert len(passes) == 1
     assert store.article_count() == len(replay.manifest()["articles"])
+
+
+def test_a_pass_stopped_midway_loses_nothing(replay: ReplayServer, store, crawl_settings) -> None:
+    manifest = register(store, replay)
+    settings = crawl_settings(per_host_concurrency="1")
+    replay.set_faults("latency=0.05")
+
+    async def stopped_pass() -> object:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().call_later(0.8, stop.set)
+        return await crawl_pass(store, settings, stop=stop)
+
+    summary = asyncio.run(stopped_pass())
+    assert summary.interrupted
+    assert store.article_count() < len(manifest["articles"])
+    replay.set_faults(None)
+    asyncio.run(crawl_pass(store, settings, force=True))
+    urls = stored_urls(store)
+    assert sorted(urls) == sorted(a["url"] for a in manifest["articles"])

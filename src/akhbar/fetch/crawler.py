@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -216,8 +217,9 @@ class Crawler:
         """Poll one source's feeds and sitemaps, fetch its new articles, store them, save its state."""
         summary = CrawlSummary(sources=1)
         started_wall = time.time()
-        state = dict(state)
+        state = copy.deepcopy(state)
         state.pop("next_poll_at", None)
+        validators_before = copy.deepcopy(state.get("feeds", {}))
         feeds_state: dict = state.setdefault("feeds", {})
         aliases: dict[str, str] = state.setdefault("aliases", {})
         retries: dict[str, dict] = state.setdefault("retry", {})
@@ -232,6 +234,8 @@ class Crawler:
                 todo[url] = (entries.get(url) or entry_from_dict(item["entry"]), item)
         summary.new = len([u for u in todo if u not in retries])
         await self._fetch_all(source, todo, aliases, retries, summary)
+        if summary.interrupted:  # entries left unfetched must be seen again: no 304 for these feeds next time
+            state["feeds"] = validators_before
         new_items = summary.counts.imported
         last = state.get("last_poll")
         state["rate"] = observe_rate(state.get("rate"), new_items, now - last) if last else None
@@ -320,7 +324,7 @@ class Crawler:
             await asyncio.gather(*tasks, return_exceptions=True)
         finally:
             stopper.cancel()
-        if self.stop.is_set():
+        if self.stop.is_set() and not queue.empty() or any(t.cancelled() for t in tasks):
             summary.interrupted = True
         await flush()
 
