@@ -1,7 +1,8 @@
 """`akhbar eval search`: nDCG@10 and P@10 of Akhbar's search against graded judgements, beside raw FTS5.
 
 The ANT corpus goes through the normal import into a SQLite store kept in a cache folder, keyed by the
-corpus files (names, sizes, modification times) and the analyzer's source, so a second run reuses it.
+corpus files (names, sizes, modification times), the store's code and the analyzer's terms of a sample
+of the corpus (so a change of the query-time variant table does not rebuild it; a second run reuses it).
 The baseline is SQLite FTS5 with its unicode61 tokenizer over the raw title and text: BM25, the query's
 words ANDed, ORed when AND finds fewer than 10 articles.
 """
@@ -78,8 +79,22 @@ def code_fingerprint(*packages: str) -> str:
     for package in packages:
         target = root / package
         for path in sorted(target.rglob("*")) if target.is_dir() else [target]:
-            if path.suffix in (".py", ".txt", ".tsv", ".sql") and path.is_file():
+            if path.suffix in (".py", ".sql") and path.is_file():
                 digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def analyzer_fingerprint(files: Sequence[Path], sample: int = 300) -> str:
+    """A hash of the analyzer's terms for the first articles of each file: the index changes when they do."""
+    from itertools import islice
+
+    from akhbar.text import terms
+
+    digest = hashlib.blake2b(digest_size=8)
+    for path in files:
+        for line in islice(iter_corpus(path), sample):
+            if line.article is not None:
+                digest.update(" ".join(terms(line.article.title + "\n" + line.article.text)).encode())
     return digest.hexdigest()
 
 
@@ -221,7 +236,7 @@ def run_search_eval(gold: Path, corpus_dir: Path, cache: Path | None = None) -> 
         raise EvalSearchError(f"{corpus_dir}: no corpus files (*.jsonl, *.jsonl.gz)")
     cache = cache or cache_dir()
     corpus_key = fingerprint(files)
-    store_key = fingerprint(files, code_fingerprint("text", "store", "pipeline.py", "ingest.py"))
+    store_key = fingerprint(files, analyzer_fingerprint(files) + code_fingerprint("store"))
     akhbar_db = cached(cache / f"search-akhbar-{store_key}.db", lambda p: build_akhbar_store(files, p))
     raw_db = cached(cache / f"search-fts5raw-{corpus_key}.db", lambda p: build_raw_fts(files, p))
     url_ids = ids_by_url(files)

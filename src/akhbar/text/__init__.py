@@ -12,6 +12,7 @@ from akhbar.text.stem import stem, strip_clitics, term_of
 from akhbar.text.stopwords import STOPWORDS
 from akhbar.text.terms import terms, terms_of_key
 from akhbar.text.tokenize import Token, tokens, tokens_of_display
+from akhbar.text.variants import query_variants
 
 __all__ = [
     "STOPWORDS",
@@ -21,6 +22,7 @@ __all__ = [
     "key",
     "normalize",
     "parse_date",
+    "query_variants",
     "stem",
     "strip_clitics",
     "term_of",

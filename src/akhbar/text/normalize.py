@@ -45,9 +45,10 @@ _INVISIBLE_OR_ZWNJ_RE = re.compile(f"[{_INVISIBLE}{_ZWNJ}]")
 
 # Key form: what is removed or folded after the display form (str.replace and regexes: much faster than translate).
 _DELETE_RE = re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed\u0640\u200c]+")  # marks, tatweel, ZWNJ
+# A hamza seat before و is written ؤ, ئ or ء by different outlets (مسؤول, مسئول; رؤوس, رءوس): all become و.
+_HAMZA_BEFORE_WAW = re.compile("[\u0621\u0626]+\u0648")
 _LETTER_FOLDS = (
-    ("\u0626\u0648", "\u0648\u0648"),  # ئو -> وو (مسئول = مسؤول, شئون = شؤون)
-    ("\u0621\u0648", "\u0648\u0648"),  # ءو -> وو (رءوس = رؤوس)
+    ("\u0624", "\u0648"),  # ؤ -> و
     ("\u0623", "\u0627"),  # أ -> ا
     ("\u0625", "\u0627"),  # إ -> ا
     ("\u0622", "\u0627"),  # آ -> ا
@@ -56,7 +57,6 @@ _LETTER_FOLDS = (
     ("\u0673", "\u0627"),  # ٳ -> ا
     ("\u0649", "\u064a"),  # ى -> ي
     ("\u0629", "\u0647"),  # ة -> ه
-    ("\u0624", "\u0648"),  # ؤ -> و
     ("\u0626", "\u064a"),  # ئ -> ي
 )
 _DIGIT_RE = re.compile("[\u0660-\u066c\u06f0-\u06f9]")
@@ -127,6 +127,10 @@ def fold(display: str) -> str:
             display = display.translate(_DIGIT_TABLE)
         if _HAS_LOOKALIKE.search(display):
             display = display.translate(_KEY_LOOKALIKES)
+    if "\u0624" in display:
+        display = display.replace("\u0624", "\u0648")
+    if ("\u0626" in display or "\u0621" in display) and _HAMZA_BEFORE_WAW.search(display):
+        display = _HAMZA_BEFORE_WAW.sub(lambda m: "\u0648" * len(m.group()), display)
     for variant, letter in _LETTER_FOLDS:
         if variant in display:
             display = display.replace(variant, letter)

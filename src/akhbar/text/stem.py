@@ -55,13 +55,34 @@ def snowball(word: str) -> str:
     return _SNOWBALL.stemWord(word)
 
 
-STEMMERS = {"light10": light10, "light10_repeat": light10_repeat, "snowball": snowball, "none": lambda word: word}
-DEFAULT_STEMMER = "light10"
+def snowball_noun(word: str) -> str:
+    """Snowball Arabic in its noun mode (it takes a word without the article for a verb): ال + the word, article off."""
+    stemmed = _SNOWBALL.stemWord("ال" + word)
+    return stemmed[2:] if stemmed.startswith("ال") else stemmed
+
+
+def conjunction_off(word: str) -> str:
+    """A key-form word without the و/ف in front of its article (وال، فبال، ولل…), the article kept."""
+    if len(word) > 4 and word[0] in "وف" and word[1:].startswith(("ال", "لل", "بال", "كال")):
+        return word[1:]
+    return word
+
+
+# Each candidate takes a key-form word with its clitics on.
+STEMMERS = {
+    "light10": lambda word: light10(strip_clitics(word)),
+    "light10_repeat": lambda word: light10_repeat(strip_clitics(word)),
+    "snowball": lambda word: snowball(strip_clitics(word)),
+    "snowball_article": lambda word: snowball(conjunction_off(word)),
+    "snowball_noun": lambda word: snowball_noun(strip_clitics(word)),
+    "none": strip_clitics,
+}
+DEFAULT_STEMMER = "snowball"  # chosen on evidence: benchmarks/stemmer_choice.py (see docs)
 
 
 def stem(word: str) -> str:
     """The light stem of a key-form word: clitics stripped, then the chosen stemmer."""
-    return STEMMERS[DEFAULT_STEMMER](strip_clitics(word))
+    return STEMMERS[DEFAULT_STEMMER](word)
 
 
 def _is_stop(word: str) -> bool:
@@ -77,10 +98,9 @@ def index_term(word_key: str, stemmer: str = DEFAULT_STEMMER) -> str | None:
         return None
     if word_key.isascii() or not word_key.isalpha():
         return word_key  # numbers, Latin words: as they are
-    stripped = strip_clitics(word_key)
-    if stripped in STOPWORDS:
+    if strip_clitics(word_key) in STOPWORDS:
         return None
-    return STEMMERS[stemmer](stripped)
+    return STEMMERS[stemmer](word_key)
 
 
 @lru_cache(maxsize=1 << 18)

@@ -26,12 +26,12 @@ def skeleton(term: str) -> str:
 
 
 def neighbour_keys(term: str) -> set[str]:
-    """Keys shared by a term and its candidate variants: its skeleton, with one long vowel or the final letter blanked."""
+    """Keys shared by a term and its candidate variants: its skeleton, without one long vowel, final letter blanked."""
     base = skeleton(term)
     keys = {base}
     for i in range(1, len(base)):  # a first letter is never a vowel to drop
         if base[i] in LONG_VOWELS:
-            keys.add(base[:i] + "*" + base[i + 1 :])
+            keys.add(base[:i] + base[i + 1 :])  # اميرك and امريك share امرك; فنزويلا and فنزويل share فنزويل
     if len(base) > 2 and base[-1] in FINALS:
         keys.add(base[:-1] + "$")
     return keys
@@ -44,10 +44,6 @@ def candidate_pairs(terms: Iterable[str], min_length: int = 4) -> set[tuple[str,
         if len(term) >= min_length and term.isalpha() and not term.isascii():
             for k in neighbour_keys(term):
                 buckets[k].append(term)
-            # the same term with one long vowel inserted shares the blanked key of the longer one
-            base = skeleton(term)
-            for i in range(1, len(base) + 1):
-                buckets[base[:i] + "*" + base[i:]].append(term)
     pairs: set[tuple[str, str]] = set()
     for members in buckets.values():
         if 1 < len(members) <= 20:
