@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
 from dataclasses import dataclass
@@ -132,12 +133,14 @@ def _tool_path(profile: SiteProfile, art: ReplayArticle, prefix: str) -> str:
     return f"/{profile.slug}/{prefix}{art.path[len(profile.slug) + 2:]}"
 
 
+@functools.lru_cache(maxsize=256)
 def cookie_banner(profile: SiteProfile) -> str:
     """The cookie consent banner."""
     return (f'<div class="cookie-consent" id="{profile.slug}-cookies" role="dialog"><p>{COOKIE_TEXT}</p>'
             '<button type="button">موافق</button> <a href="#">سياسة الخصوصية</a></div>')
 
 
+@functools.lru_cache(maxsize=256)
 def site_header(profile: SiteProfile) -> str:
     """The masthead with the logo and the navigation menu."""
     base = f"/{profile.slug}/"
@@ -240,6 +243,7 @@ def ad_slot(profile: SiteProfile, art: ReplayArticle, name: str) -> str:
             "</script></div>")
 
 
+@functools.lru_cache(maxsize=256)
 def footer(profile: SiteProfile, year: int) -> str:
     """The site footer."""
     base = f"/{profile.slug}/"
@@ -249,6 +253,7 @@ def footer(profile: SiteProfile, year: int) -> str:
             f"<p>© {year} {escape(profile.title)}. جميع الحقوق محفوظة.</p></footer>")
 
 
+@functools.lru_cache(maxsize=256)
 def trailing_scripts(profile: SiteProfile) -> str:
     """Inline scripts at the end of the body."""
     return ("<script>(function(){var s=document.createElement('script');s.async=true;"

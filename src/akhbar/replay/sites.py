@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Metadata kinds a page may carry.
 JSONLD = "jsonld"  # <script type="application/ld+json"> NewsArticle with datePublished
@@ -39,7 +39,6 @@ class SiteProfile:
     feed_path: str = "rss.xml"
     nav: tuple[str, ...] = ("الرئيسية", "محليات", "اقتصاد", "رياضة", "دولي", "ثقافة", "رأي")
     accent: str = "#0a5c8a"
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def encoding(self) -> str:
