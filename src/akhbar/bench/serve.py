@@ -82,7 +82,7 @@ def next_url(kind: str, targets: Targets, rng: random.Random) -> str:
 
 
 async def client_loop(client: httpx.AsyncClient, targets: Targets, deadline: float, seed: int,
-                      times: dict[str, list[float]], errors: dict[str, int]) -> None:
+                      times: dict[str, list[float]], errors: dict[str, int], reasons: dict[str, int]) -> None:
     """One closed-loop client: request, wait for the answer, request again, until the deadline."""
     rng = random.Random(seed)
     kinds = [k for k, _ in MIX]
@@ -92,14 +92,15 @@ async def client_loop(client: httpx.AsyncClient, targets: Targets, deadline: flo
         started = time.perf_counter()
         try:
             response = await client.get(next_url(kind, targets, rng))
-            ok = response.status_code == 200
-        except httpx.HTTPError:
-            ok = False
+            reason = "" if response.status_code == 200 else f"{kind}: HTTP {response.status_code}"
+        except httpx.HTTPError as exc:
+            reason = f"{kind}: {type(exc).__name__}"
         elapsed = time.perf_counter() - started
-        if ok:
+        if not reason:
             times[kind].append(elapsed)
         else:
             errors[kind] += 1
+            reasons[reason] += 1
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -114,12 +115,13 @@ async def load(base_url: str, targets: Targets, clients: int, seconds: float) ->
     """Run the clients for `seconds` and summarise."""
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    reasons: dict[str, int] = defaultdict(int)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30.0) as client:
         await client.get("/healthz")
         started = time.perf_counter()
         deadline = started + seconds
-        await asyncio.gather(*(client_loop(client, targets, deadline, i, times, errors) for i in range(clients)))
+        await asyncio.gather(*(client_loop(client, targets, deadline, i, times, errors, reasons) for i in range(clients)))
         wall = time.perf_counter() - started
     kinds = {}
     for kind, _ in MIX:
@@ -129,7 +131,7 @@ async def load(base_url: str, targets: Targets, clients: int, seconds: float) ->
                        "p99_ms": round(percentile(values, 0.99), 1)}
     total = sum(len(v) for v in times.values()) + sum(errors.values())
     return {"requests": total, "errors": sum(errors.values()), "requests_per_second": round(total / wall, 1),
-            "kinds": kinds}
+            "kinds": kinds, "error_reasons": dict(reasons)}
 
 
 def free_port() -> int:
@@ -163,14 +165,24 @@ def summarise(runs: list[dict]) -> dict:
     kinds = {}
     for kind, _ in MIX:
         kinds[kind] = {key: statistics.median(r["kinds"][kind][key] for r in runs)
-                       for key in ("requests", "errors", "p50_ms", "p95_ms", "p99_ms")}
+                       for key in ("requests", "p50_ms", "p95_ms", "p99_ms")}
+        kinds[kind]["errors"] = sum(r["kinds"][kind]["errors"] for r in runs)
     return {
         "runs": len(runs),
         "requests_per_second": statistics.median(r["requests_per_second"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
         "kinds": kinds,
-        "each_run": [{"requests_per_second": r["requests_per_second"], "errors": r["errors"]} for r in runs],
+        "each_run": [{"requests_per_second": r["requests_per_second"], "errors": r["errors"],
+                      "error_reasons": r["error_reasons"]} for r in runs],
     }
+
+
+def load_average() -> float | None:
+    """The machine's 1-minute load average (other work on the machine skews the figures)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def run_serve_bench(db_url: str, clients: int = 50, seconds: float = 60.0, runs: int = 3,
@@ -185,10 +197,12 @@ def run_serve_bench(db_url: str, clients: int = 50, seconds: float = 60.0, runs:
     try:
         if warmup:
             asyncio.run(load(url, targets, clients, warmup))
+        load_before = load_average()
         results = [asyncio.run(load(url, targets, clients, seconds)) for _ in range(runs)]
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=15)
     return {"clients": clients, "seconds": seconds, "workers": workers, "articles": len(targets.article_ids),
-            "queries": len(targets.queries), **summarise(results)}
+            "queries": len(targets.queries), "cpus": os.cpu_count(), "load_average_before": load_before,
+            "load_average_after": load_average(), **summarise(results)}
