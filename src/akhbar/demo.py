@@ -56,6 +56,10 @@ def run(corpora: list[Path], limit_per_source: int | None, delay: float, replay_
     if not corpora:
         echo(f"no corpora found under {settings.shared_path / 'corpora'} (set AKHBAR_SHARED or pass files)")
         return 2
+    missing = [str(path) for path in corpora if not path.is_file()]
+    if missing:
+        echo(f"no such corpus file: {', '.join(missing)}")
+        return 2
     echo(f"replay: loading {len(corpora)} corpus files ...")
     with ReplayServer(corpora, port=replay_port, limit_per_source=limit_per_source,
                       on_error=lambda message: None) as replay:

@@ -253,13 +253,6 @@ def test_every_source_page_counts(replay: ReplayServer) -> None:
     assert counts == dict.fromkeys(SOURCES, PER_SOURCE) | counts and set(counts.values()) == {PER_SOURCE}
 
 
-def test_demo_refuses_missing_corpora(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from akhbar.replay.demo import main
-
-    assert main([str(tmp_path / "nope.jsonl.gz")]) == 2
-    assert "no such corpus file" in capsys.readouterr().err
-
-
 def test_per_source_ports(corpus_file: Path) -> None:
     with ReplayServer([corpus_file], per_source_ports=True) as server, httpx.Client() as client:
         manifest = server.manifest()
