@@ -539,6 +539,14 @@ class PostgresStore:
 
     # tags ----------------------------------------------------------------------------------------
 
+    def set_article_enrichment(self, article_id: int, language: str | None, category: str | None) -> None:
+        """Set an article's detected language and category (a None leaves that field as it is)."""
+        with self.transaction():
+            self._execute(
+                "UPDATE articles SET language = coalesce(%s, language), category = coalesce(%s, category) WHERE id = %s",
+                (language, category, article_id),
+            )
+
     def set_article_tags(self, article_id: int, tags: Sequence[Tag]) -> None:
         """Replace an article's tags (ordered, best first), keeping tag counts right."""
         with self.transaction():
