@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import copy
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -140,7 +141,8 @@ class Crawler:
                  seed: int | None = None) -> None:
         self.store = store
         self.settings = settings
-        self.pipeline = pipeline or Pipeline.default(store)
+        self._pipeline = pipeline
+        self._pipeline_lock = threading.Lock()
         self.stop = stop or asyncio.Event()
         self.on_source = on_source
         self.rng = random.Random(seed)
@@ -176,11 +178,20 @@ class Crawler:
             for result in results:
                 self.store.log_fetch(result)
 
-    def _write(self, articles: list[Article]) -> ImportCounts:
-        """Store a batch through the pipeline, with the fetch log so far, in one transaction."""
+    @property
+    def pipeline(self) -> Pipeline:
+        """The pipeline articles are stored through (the default one, built on first use)."""
+        with self._pipeline_lock:
+            if self._pipeline is None:
+                self._pipeline = Pipeline.default(self.store)
+        return self._pipeline
+
+    def _write(self, articles: list[Article], summary: CrawlSummary) -> None:
+        """Store a batch through the pipeline, with the fetch log so far, in one transaction; count it."""
         with self.store.transaction():
             self._flush_log()
-            return self.pipeline.ingest(articles)
+            counts = self.pipeline.ingest(articles)
+        summary.counts.add(counts)
 
     def _unknown(self, urls: list[str], aliases: dict[str, str]) -> list[str]:
         """The URLs not stored yet (directly or under the canonical URL they led to)."""
@@ -192,6 +203,7 @@ class Crawler:
         """One pass over the due sources (all given sources when `force`)."""
         started = time.monotonic()
         now = datetime.now(UTC)
+        warm_up = asyncio.ensure_future(asyncio.to_thread(lambda: self.pipeline))  # stages load meanwhile
         candidates = sources if sources is not None else await self._db(self.store.list_sources)
         states = {s.id: await self._db(self.store.source_state, s.id) for s in candidates}
         due = [s for s in candidates if s.enabled and (force or is_due(states[s.id], now))]
@@ -208,6 +220,7 @@ class Crawler:
                     self.on_source(source, result)
 
         await asyncio.gather(*(one(s) for s in due))
+        await warm_up
         await self._db(self._flush_log)
         summary.elapsed = time.monotonic() - started
         summary.interrupted = summary.interrupted or self.stop.is_set()
@@ -303,7 +316,7 @@ class Crawler:
         async def flush() -> None:
             if batch:
                 chunk, batch[:] = list(batch), []
-                summary.counts.add(await self._db(self._write, chunk))
+                await self._db(self._write, chunk, summary)
 
         async def worker() -> None:
             while not self.stop.is_set():

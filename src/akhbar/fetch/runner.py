@@ -44,6 +44,7 @@ def run_crawl(store: Store, settings: Settings, once: bool, echo: Callable[[str]
 
     def pass_line(summary: CrawlSummary) -> None:
         total.add(summary)
+        total.elapsed += summary.elapsed
         echo("pass: " + summary.line())
 
     async def main() -> None:
@@ -52,7 +53,6 @@ def run_crawl(store: Store, settings: Settings, once: bool, echo: Callable[[str]
         if once:
             summary = await crawl_pass(store, settings, force=force, stop=stop, on_source=source_line)
             pass_line(summary)
-            total.elapsed = summary.elapsed
         else:
             await crawl_forever(store, settings, stop, on_pass=pass_line, on_source=source_line)
         total.interrupted = stop.is_set()
