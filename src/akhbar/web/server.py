@@ -18,12 +18,14 @@ from akhbar.web.app import create_app
 log = logging.getLogger("akhbar.run")
 
 RESTART_DELAYS = (5.0, 30.0, 120.0, 600.0)
+# Idle keep-alive connections stay open this long (uvicorn's 5 s default races busy clients' reuse).
+KEEP_ALIVE = 30
 
 
 def uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
     """The server settings shared by serve and run: no access log, proxy headers off, quick shutdown."""
     return uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False, proxy_headers=False,
-                          timeout_graceful_shutdown=5, server_header=False)
+                          timeout_graceful_shutdown=5, timeout_keep_alive=KEEP_ALIVE, server_header=False)
 
 
 def app_from_environment() -> Any:
@@ -38,7 +40,8 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
         os.environ["AKHBAR_DB"] = settings.db
         uvicorn.run("akhbar.web.server:app_from_environment", factory=True, workers=workers,
                     host=host or settings.host, port=port or settings.port, log_level="info", access_log=False,
-                    proxy_headers=False, server_header=False, timeout_graceful_shutdown=5)
+                    proxy_headers=False, server_header=False, timeout_graceful_shutdown=5,
+                    timeout_keep_alive=KEEP_ALIVE)
         return
     store = open_store(settings.db)
     try:
