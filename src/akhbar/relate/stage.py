@@ -13,11 +13,13 @@ from datetime import UTC, datetime
 
 from akhbar.models import Article, Story
 from akhbar.relate.duplicates import DuplicateFinder
+from akhbar.relate.similar import RELATED_STORIES, Profile
 from akhbar.relate.stories import WINDOW, ArticleFeatures, StoryClusterer, StoryState, entity_keys
 from akhbar.relate.vectors import TermStats, term_counts, tfidf
 from akhbar.store import Store
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
+NEARBY_SCORE = 0.05  # other stories at least this close are kept in an article's profile
 
 
 def features(article: Article, title_terms: list[str], body_terms: list[str], stats: TermStats,
@@ -98,7 +100,13 @@ class RelateStage:
         if current is not None and current.story_id:
             article.story_id = current.story_id  # an updated article stays in its story
             return
-        decision = self.clusterer.assign(features(article, title, body, self.stats, moment), into=into)
+        found = features(article, title, body, self.stats, moment)
+        if into is not None and into not in self.clusterer.stories:
+            store.assign_story(article.id, into)  # a late copy joins its original's closed story
+            article.story_id = into
+            store.save_article_profile(article.id, Profile(found.vector, found.entities, []).to_json())
+            return
+        decision = self.clusterer.assign(found, into=into)
         state = decision.story
         if decision.created:
             state.id = store.save_story(story_record(state), central_article_id=state.central_id)
@@ -109,6 +117,8 @@ class RelateStage:
         store.assign_story(article.id, state.id)
         store.save_story_state(state.id, state.last_seen, state.to_json())
         article.story_id = state.id
+        nearby = [(s, score) for s, score in decision.nearby if score >= NEARBY_SCORE][:RELATED_STORIES]
+        store.save_article_profile(article.id, Profile(found.vector, found.entities, nearby).to_json())
 
     @staticmethod
     def _group(store: Store, original: int, article: Article, current: Article | None) -> int:

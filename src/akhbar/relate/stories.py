@@ -23,10 +23,10 @@ CANDIDATE_TERMS = 12  # an article's heaviest terms used to find candidate stori
 MAX_CANDIDATES = 40
 
 # The few global parameters of the decision.
-CONTENT_WEIGHT = 0.55
-TITLE_WEIGHT = 0.25
-ENTITY_WEIGHT = 0.20
-JOIN_THRESHOLD = 0.30
+CONTENT_WEIGHT = 0.7
+TITLE_WEIGHT = 0.3
+ENTITY_WEIGHT = 0.0  # measured: a bonus for shared named entities merged topic-level neighbours (dev pairwise F1 0.85 -> 0.77)
+JOIN_THRESHOLD = 0.26
 MERGE_THRESHOLD = 0.45
 
 
@@ -103,6 +103,7 @@ class Decision:
     score: float
     created: bool
     merged: list[StoryState] = field(default_factory=list)
+    nearby: list[tuple[int, float]] = field(default_factory=list)  # other stories, best first
 
 
 class StoryClusterer:
@@ -154,10 +155,8 @@ class StoryClusterer:
         content = cosine(article.vector, unit(story.centroid))
         link = max((cosine(article.vector, member) for member in story.recent), default=0.0)
         title = cosine(article.title_vector, unit(story.titles))
-        entities = entity_overlap(article.entities, story)
-        if not article.entities:
-            return (CONTENT_WEIGHT * max(content, link) + TITLE_WEIGHT * title) / (CONTENT_WEIGHT + TITLE_WEIGHT)
-        return CONTENT_WEIGHT * max(content, link) + TITLE_WEIGHT * title + ENTITY_WEIGHT * entities
+        return (CONTENT_WEIGHT * max(content, link) + TITLE_WEIGHT * title
+                + ENTITY_WEIGHT * entity_overlap(article.entities, story))
 
     def assign(self, article: ArticleFeatures, new_id: int = 0, into: int | None = None) -> Decision:
         """Put an article in its best story (or `into`, e.g. its duplicate's), or in a new one with id `new_id`."""
@@ -170,7 +169,7 @@ class StoryClusterer:
             best_score, best = scored[0]
         else:
             story = self._new_story(article, new_id)
-            return Decision(story, 1.0, created=True)
+            return Decision(story, 1.0, created=True, nearby=[(s.id, score) for score, s in scored])
         self._forget(best.id)
         self._add(best, article)
         merged = []
@@ -182,7 +181,9 @@ class StoryClusterer:
                 self._absorb(best, other)
                 merged.append(other)
         self._remember(best)
-        return Decision(best, best_score, created=False, merged=merged)
+        gone = {best.id, *(m.id for m in merged)}
+        nearby = [(s.id, score) for score, s in scored if s.id not in gone]
+        return Decision(best, best_score, created=False, merged=merged, nearby=nearby)
 
     def _new_story(self, article: ArticleFeatures, story_id: int) -> StoryState:
         """A story of one article."""
@@ -237,6 +238,9 @@ class StoryClusterer:
         story.recent = (story.recent + other.recent)[-RECENT_MEMBERS:]
 
 
+ENTITY_TYPES = frozenset({"person", "place", "organisation", "organization"})
+
+
 def entity_keys(tags: Sequence) -> frozenset[str]:
-    """The keys of an article's tags that name entities (people, places, organisations) or phrases."""
-    return frozenset((t.key or t.slug) for t in tags if (t.key or t.slug))
+    """The keys of an article's tags that name entities (people, places, organisations)."""
+    return frozenset((t.key or t.slug) for t in tags if t.type in ENTITY_TYPES and (t.key or t.slug))

@@ -188,6 +188,15 @@ class Store(Protocol):
     def recent_signatures(self, since: datetime) -> list[tuple[int, datetime, bytes]]:
         """(article id, published, MinHash) of the articles published since a time, in publication order."""
 
+    def save_article_profile(self, article_id: int, profile: str) -> None:
+        """Save the relate stage's profile of an article (JSON text)."""
+
+    def article_profiles(self, article_ids: Sequence[int]) -> dict[int, str]:
+        """The relate profiles of articles that have one."""
+
+    def story_members(self, story_ids: Sequence[int]) -> list[tuple[int, int, int | None, datetime | None]]:
+        """(article id, story id, duplicate group, published) of every article of these stories."""
+
     def save_story_state(self, story_id: int, last_seen: datetime | None, state: str) -> None:
         """Save the relate stage's clustering state of a story (JSON text)."""
 

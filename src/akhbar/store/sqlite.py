@@ -744,6 +744,37 @@ class SQLiteStore:
         )
         return [(row[0], from_iso(row[1]), row[2]) for row in rows]
 
+    def save_article_profile(self, article_id: int, profile: str) -> None:
+        """Save the relate stage's profile of an article (JSON text)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO relate_profiles (article_id, profile) VALUES (?, ?)", (article_id, profile)
+            )
+
+    def article_profiles(self, article_ids: Sequence[int]) -> dict[int, str]:
+        """The relate profiles of articles that have one."""
+        found: dict[int, str] = {}
+        ids = list(article_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                f"SELECT article_id, profile FROM relate_profiles WHERE article_id IN ({marks})", chunk
+            ):
+                found[row[0]] = row[1]
+        return found
+
+    def story_members(self, story_ids: Sequence[int]) -> list[tuple[int, int, int | None, datetime | None]]:
+        """(article id, story id, duplicate group, published) of every article of these stories."""
+        ids = list(story_ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self._query(
+            f"SELECT id, story_id, duplicate_group, published FROM articles WHERE story_id IN ({marks})", ids
+        )
+        return [(row[0], row[1], row[2], from_iso(row[3])) for row in rows]
+
     def save_story_state(self, story_id: int, last_seen: datetime | None, state: str) -> None:
         """Save the relate stage's clustering state of a story (JSON text)."""
         with self.transaction():

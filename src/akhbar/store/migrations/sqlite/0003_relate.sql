@@ -15,3 +15,10 @@ CREATE TABLE relate_stories (
   state TEXT NOT NULL
 );
 CREATE INDEX relate_stories_last_seen ON relate_stories(last_seen);
+
+-- Each article's relate profile (JSON: its weighted terms and the stories it was found closest to when it
+-- arrived), the source of its similar articles and read-also.
+CREATE TABLE relate_profiles (
+  article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+  profile TEXT NOT NULL
+);
