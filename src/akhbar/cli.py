@@ -543,6 +543,57 @@ def eval_tags(
         print_json(evaluate_tags(docs, tagger_for(store), with_yake=not no_yake))
 
 
+@eval_app.command("stories")
+def eval_stories(
+    gold: Annotated[Path, typer.Option(help="Story labels (JSONL: id, story).", exists=True, dir_okay=False)],
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder (default: AKHBAR_SHARED/corpora).")] = None,
+    prefill: Annotated[bool, typer.Option("--prefill", help="Import the gold's whole corpus files around it.")] = False,
+) -> None:
+    """B-cubed and pairwise scores of online story clustering through the pipeline (JSON)."""
+    from akhbar.eval.stories import evaluate_stories
+
+    try:
+        print_json(evaluate_stories(gold, corpus or load_settings().shared_path / "corpora", prefill=prefill))
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@eval_app.command("similar")
+def eval_similar(
+    gold: Annotated[Path, typer.Option(help="SemEval-style pairs (JSONL: text1, text2, overall).",
+                                       exists=True, dir_okay=False)],
+) -> None:
+    """Spearman and Pearson of Akhbar's similarity and of plain TF-IDF against human judgements (JSON)."""
+    from akhbar.eval.similar import evaluate_similar
+
+    try:
+        print_json(evaluate_similar(gold))
+    except AkhbarError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@eval_app.command("duplicates")
+def eval_duplicates(
+    gold: Annotated[Path | None, typer.Option(help="Labelled pairs (JSONL: a, b, label); default: built "
+                                              "from the shared corpora.", exists=True, dir_okay=False)] = None,
+) -> None:
+    """Precision and recall of duplicate detection on labelled pairs (JSON)."""
+    from akhbar.eval.duplicates import evaluate_duplicates, labelled_pairs, load_pairs
+
+    shared = load_settings().shared_path
+    try:
+        if gold is not None:
+            pairs = list(load_pairs(gold))
+        else:
+            pairs = labelled_pairs(shared / "corpora" / "ant-v2.1", shared / "eval" / "stories-ant-dev.jsonl")
+        print_json(evaluate_duplicates(pairs))
+    except (AkhbarError, OSError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
 @app.command("text")
 def text(
     mode: Annotated[str, typer.Argument(help="normalize | key | tokens | terms")],
