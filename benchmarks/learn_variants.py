@@ -14,6 +14,7 @@ import gzip
 import json
 import math
 import os
+import pickle
 from collections import Counter
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import numpy as np
 from scipy import sparse
 
 from akhbar.text import terms
-from akhbar.text.variants import candidate_pairs
+from akhbar.text.variants import candidate_pairs, skeleton
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -57,32 +58,57 @@ def context_vectors(docs: list[Counter[str]], vocab: dict[str, int], wanted: lis
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
 
+def cooccurrence(docs: list[Counter[str]], pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """How many documents hold both terms, for each candidate pair."""
+    wanted = {t for pair in pairs for t in pair}
+    postings: dict[str, set[int]] = {t: set() for t in wanted}
+    for i, doc in enumerate(docs):
+        for t in doc:
+            if t in postings:
+                postings[t].add(i)
+    return {(a, b): len(postings[a] & postings[b]) for a, b in pairs}
+
+
 def main() -> None:
     """Learn and write the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=os.environ.get("AKHBAR_SHARED", str(REPO.parent / "shared")))
     parser.add_argument("--out", default=str(REPO / "src/akhbar/text/variants.tsv"))
     parser.add_argument("--min-df", type=int, default=3)
-    parser.add_argument("--threshold", type=float, default=0.6)
-    parser.add_argument("--show", type=int, default=0, help="print N pairs around the threshold and exit")
+    parser.add_argument("--threshold", type=float, default=0.4)
+    parser.add_argument("--min-length", type=int, default=5, help="shortest term (4-letter /g/ swaps such as جوجل are kept)")
+    parser.add_argument("--show", type=int, default=0, help="print the N best pairs with their scores and exit")
+    parser.add_argument("--max-cooccurrence", type=float, default=0.15,
+                        help="keep pairs found together in at most this share of the rarer term's documents (or in one)")
+    parser.add_argument("--doc-cache", help="pickle of the documents' terms, reused between runs")
     args = parser.parse_args()
-    docs = corpus_documents(Path(args.shared))
+    if args.doc_cache and Path(args.doc_cache).exists():
+        docs = pickle.loads(Path(args.doc_cache).read_bytes())
+    else:
+        docs = corpus_documents(Path(args.shared))
+        if args.doc_cache:
+            Path(args.doc_cache).write_bytes(pickle.dumps(docs))
     df = Counter(t for d in docs for t in d)
     frequent = [t for t, n in df.items() if n >= args.min_df]
     vocab = {t: i for i, t in enumerate(frequent)}
     pairs = sorted(candidate_pairs(frequent))
     wanted = sorted({t for pair in pairs for t in pair})
     vectors = context_vectors(docs, vocab, wanted)
+    together = cooccurrence(docs, pairs)
     row = {t: i for i, t in enumerate(wanted)}
     scored = sorted(((float(vectors[row[a]] @ vectors[row[b]]), a, b) for a, b in pairs), reverse=True)
     if args.show:
         for score, a, b in scored[: args.show]:
-            print(f"{score:.3f}\t{a}\t{b}\t{df[a]}\t{df[b]}")
+            share = together[a, b] / min(df[a], df[b])
+            print(f"{score:.3f}\t{share:.3f}\t{a}\t{b}\t{df[a]}\t{df[b]}")
         return
-    kept = [(a, b) for score, a, b in scored if score >= args.threshold]
+    kept = [(a, b) for score, a, b in scored
+            if score >= args.threshold and together[a, b] <= max(1.0, args.max_cooccurrence * min(df[a], df[b]))
+            and (min(len(a), len(b)) >= args.min_length or len(a) == len(b) and skeleton(a) == skeleton(b))]
     lines = [
         "# Spelling variants learnt from ../shared/corpora by benchmarks/learn_variants.py",
-        f"# ({len(docs)} documents, min df {args.min_df}, context cosine >= {args.threshold}). One pair a line.",
+        f"# ({len(docs)} documents, min df {args.min_df}, context cosine >= {args.threshold}, found together in <= "
+        f"{args.max_cooccurrence:.0%} of the rarer term's documents or one, min length {args.min_length}). One pair a line.",
         *(f"{a}\t{b}" for a, b in kept),
     ]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -29,3 +29,12 @@ def test_parse_table_is_symmetric_and_merges_lines() -> None:
 
 def test_query_variants_of_unknown_term_is_empty() -> None:
     assert query_variants("xyz-not-a-term") == []
+
+
+def test_one_step_rejects_two_changes() -> None:
+    from akhbar.text.variants import one_step
+
+    assert one_step("هوكينج", "هوكينغ") and one_step("امريك", "اميرك") and one_step("فنزويل", "فنزويلا")
+    assert not one_step("اعجوب", "اعقاب")  # a /g/ letter and a vowel: two steps
+    assert not one_step("مهاجر", "مهجور")  # ا replaced by و elsewhere
+    assert not one_step("كتاب", "كتاب")

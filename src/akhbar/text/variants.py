@@ -1,8 +1,9 @@
 """Spelling variants of index terms, learnt from a corpus, for query-time expansion.
 
 Outlets spell the same foreign name differently: هوكينج/هوكينغ, جوجل/غوغل/قوقل, نتنياهو/نتانياهو.
-Two index terms are candidate variants when they differ only by the letters that transcribe /g/
-(ج غ ق), by one long vowel (ا و ي) or by their final letter among ه ي ا (ة/ى/ا endings). A candidate
+Two index terms are candidate variants when one spelling step turns one into the other: swapping the
+letters that transcribe /g/ (ج غ ق), adding, dropping or moving one long vowel (ا و ي), or changing the
+final letter among ه ي ا (ة/ى/ا endings). A candidate
 pair is kept when the two terms are used in similar contexts: the cosine of their context vectors (the
 IDF-weighted terms of the documents each occurs in) is high. `benchmarks/learn_variants.py` learns the
 table from ../shared/corpora and writes variants.tsv beside this module; `query_variants` reads it.
@@ -37,6 +38,30 @@ def neighbour_keys(term: str) -> set[str]:
     return keys
 
 
+def _without(word: str, i: int) -> str:
+    """The word without its i-th letter."""
+    return word[:i] + word[i + 1 :]
+
+
+def one_step(a: str, b: str) -> bool:
+    """True when b is a in one spelling step: ج/غ/ق swaps only, one long vowel added, dropped or moved, or the final ه/ي/ا."""
+    if len(a) == len(b):
+        if a != b and skeleton(a) == skeleton(b):
+            return True  # جوجل / غوغل
+        if a[:-1] == b[:-1] and a[-1] in FINALS and b[-1] in FINALS:
+            return True  # جنوه / جنوي
+        for i in range(1, len(a)):  # one vowel moved: امريك / اميرك
+            if a[i] in LONG_VOWELS:
+                for j in range(1, len(b)):
+                    if b[j] == a[i] and j != i and _without(a, i) == _without(b, j):
+                        return True
+        return False
+    if abs(len(a) - len(b)) != 1:
+        return False
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(longer[i] in LONG_VOWELS and _without(longer, i) == shorter for i in range(1, len(longer)))
+
+
 def candidate_pairs(terms: Iterable[str], min_length: int = 4) -> set[tuple[str, str]]:
     """Pairs of distinct terms (a < b) that share a neighbour key: skeleton, one long vowel, final letter."""
     buckets: dict[str, list[str]] = defaultdict(list)
@@ -50,7 +75,8 @@ def candidate_pairs(terms: Iterable[str], min_length: int = 4) -> set[tuple[str,
             unique = sorted(set(members))
             for n, a in enumerate(unique):
                 for b in unique[n + 1 :]:
-                    pairs.add((a, b))
+                    if one_step(a, b):
+                        pairs.add((a, b))
     return pairs
 
 
