@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     files = sorted((load_settings().shared_path / "corpora" / "ant-v2.1").glob("*.jsonl.gz"))
-    articles = [clean_article(l.article) for l in islice(merged_lines(files), args.articles) if l.article]
+    articles = [clean_article(line.article) for line in islice(merged_lines(files), args.articles) if line.article]
     store = open_store(args.db) if args.db != "sqlite:///:memory:" else open_store(f"sqlite:///{Path('/tmp/bench-tags.db')}")
     tag_runs, enrich_runs = [], []
     for _ in range(args.runs):
