@@ -39,9 +39,22 @@ def fts_match(groups: Sequence[Sequence[str]], operator: str = "AND") -> str:
     return f" {operator} ".join(parts)
 
 
+def best_passage(text: str, wanted_terms: set[str], max_chars: int = 1500) -> str:
+    """The paragraph (cut to max_chars) holding the most query terms; tokenizes only until a good one."""
+    best, best_hits = "", -1
+    for paragraph in (p for p in text.split("\n") if p.strip()):
+        part = paragraph[:max_chars]
+        hits = len({term for t in analyzer.tokens(part) if (term := analyzer.term_of(t.key)) in wanted_terms})
+        if hits > best_hits:
+            best, best_hits = part, hits
+        if hits >= min(2, len(wanted_terms)):
+            break
+    return best
+
+
 def make_snippet(text: str, wanted_terms: set[str], width: int = SNIPPET_TOKENS) -> str:
     """The passage of `text` with the most query terms, HTML-escaped, matches wrapped in <mark>."""
-    display = analyzer.normalize(text)
+    display = analyzer.normalize(best_passage(text, wanted_terms))
     tokens = analyzer.tokens(display)
     if not tokens:
         return html.escape(display[:200])

@@ -467,10 +467,13 @@ class SQLiteStore:
     # search --------------------------------------------------------------------------------------
 
     def _match(self, match: str, filters: str, params: list, limit: int, offset: int) -> list[sqlite3.Row]:
-        """Ids and BM25 ranks of the articles matching an FTS5 expression, best first."""
+        """Ids and BM25 ranks of the articles matching an FTS5 expression, best first.
+
+        CROSS JOIN keeps the FTS index as the driving table even when a filter column is indexed.
+        """
         return self._query(
             f"""SELECT f.rowid AS id, bm25(articles_fts, {TITLE_WEIGHT}, 1.0) AS rank, a.published AS published
-                FROM articles_fts f JOIN articles a ON a.id = f.rowid
+                FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid
                 WHERE articles_fts MATCH ? {filters}
                 ORDER BY rank, a.published DESC LIMIT ? OFFSET ?""",
             [match, *params, limit, offset],
@@ -478,8 +481,11 @@ class SQLiteStore:
 
     def _count(self, match: str, filters: str, params: list) -> int:
         """How many articles match an FTS5 expression under the filters."""
+        if not filters:
+            return self._query("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [match])[0][0]
         return self._query(
-            f"SELECT count(*) FROM articles_fts f JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ? {filters}",
+            f"""SELECT count(*) FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid
+                WHERE articles_fts MATCH ? {filters}""",
             [match, *params],
         )[0][0]
 
