@@ -251,7 +251,7 @@ def replay(
 @app.command()
 def worker(
     db: DbOption = None,
-    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Crawl threads (poll and fetch jobs).")] = 2,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Sources crawled at once (poll jobs).")] = 2,
     until_idle: Annotated[bool, typer.Option("--until-idle", help="Exit once the queue is empty.")] = False,
     no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="Do not enqueue due sources.")] = False,
     no_lane: Annotated[bool, typer.Option("--no-lane", help="Never take the relate lane (crawl only).")] = False,

@@ -56,8 +56,9 @@ def bcubed_f1(a: dict[str, int], b: dict[str, int]) -> float:
 
 def start_worker(url: str, lease: float) -> subprocess.Popen:
     """One worker process."""
+    env = {**os.environ, "AKHBAR_BATCH_SIZE": "100", "AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0"}
     return subprocess.Popen([sys.executable, "-c", WORKER, url, str(lease)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env={**os.environ, "AKHBAR_BATCH_SIZE": "100"})
+                            stderr=subprocess.STDOUT, text=True, env=env)
 
 
 def test_three_workers_one_killed_store_every_article_once(shared, pg_url, tmp_path):

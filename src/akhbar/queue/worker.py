@@ -1,12 +1,14 @@
 """`akhbar worker`: take jobs from the shared queue until stopped (or until the queue is empty).
 
-A worker runs `concurrency` crawl threads (poll and fetch jobs: network and extraction, in parallel),
-one relate-lane thread (ingest jobs: only the worker holding the lane runs them), a lease heartbeat
-and the scheduler. Any number of workers may run on any number of machines.
+A worker runs one crawl thread (an event loop with `concurrency` poll jobs in flight, each crawling one
+source with the crawler of `akhbar crawl`, sharing one polite HTTP client), one relate-lane thread
+(ingest jobs: only the worker holding the lane runs them), a lease heartbeat and the scheduler. Any
+number of workers may run on any number of machines.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -14,20 +16,24 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import psycopg
 
 from akhbar.config import Settings
+from akhbar.errors import StoreError
+from akhbar.fetch.crawler import Crawler
 from akhbar.pipeline import Pipeline
-from akhbar.queue.crawl import CrawlContext, fetch_article, http_client, poll_source
+from akhbar.queue.crawl import lane_crawler, poll_source
 from akhbar.queue.jobs import DEFAULT_LEASE, Job, JobQueue
 from akhbar.queue.lane import LaneLost, RelateLane
 from akhbar.queue.scheduler import schedule_due
 
-Handler = Callable[[CrawlContext, Job], None]
-HANDLERS: dict[str, Handler] = {"poll": poll_source, "fetch": fetch_article}
+Handler = Callable[[Crawler, Job], Awaitable[object]]
+HANDLERS: dict[str, Handler] = {"poll": poll_source}
+DB_ERRORS = (psycopg.Error, StoreError)
 
 log = logging.getLogger("akhbar.queue")
 
@@ -74,36 +80,48 @@ class Worker:
     # threads -------------------------------------------------------------------------------------
 
     def _crawl_loop(self) -> None:
-        """Take and run crawl jobs until stopped."""
-        ctx = CrawlContext(self.store, self.queue, http_client(self.settings), self.settings)
-        try:
-            while not self.stop.is_set():
-                try:
-                    job = self.queue.take(self.name, list(self.handlers), self.lease)
-                except psycopg.OperationalError as exc:
-                    log.warning("queue unreachable (%s); retrying", exc)
-                    self.stop.wait(1.0)
-                    continue
-                if job is None:
-                    self.stop.wait(self.idle_sleep)
-                    continue
-                self._run(ctx, job)
-        finally:
-            ctx.client.close()
+        """The crawl thread: an event loop running `concurrency` job takers over one crawler."""
+        asyncio.run(self._crawl_main())
 
-    def _run(self, ctx: CrawlContext, job: Job) -> None:
+    async def _crawl_main(self) -> None:
+        """Take and run crawl jobs until stopped; in-flight crawls finish (or are cancelled unstored) on stop."""
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor(self.concurrency + 4, thread_name_prefix="akhbar-crawl-db"))
+        stop = asyncio.Event()
+        async with lane_crawler(self.store, self.queue, self.settings, stop) as crawler:
+            takers = [asyncio.create_task(self._take_jobs(crawler, stop)) for _ in range(self.concurrency)]
+            while not self.stop.is_set():
+                await asyncio.sleep(0.2)
+            stop.set()
+            await asyncio.gather(*takers, return_exceptions=True)
+
+    async def _take_jobs(self, crawler: Crawler, stop: asyncio.Event) -> None:
+        """One job taker: lease a crawl job, run it, repeat."""
+        while not stop.is_set():
+            try:
+                job = await asyncio.to_thread(self.queue.take, self.name, list(self.handlers), self.lease)
+            except DB_ERRORS as exc:
+                log.warning("queue unreachable (%s); retrying", exc)
+                job = None
+            if job is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.idle_sleep)
+                continue
+            await self._run(crawler, job)
+
+    async def _run(self, crawler: Crawler, job: Job) -> None:
         """Run one job and record its outcome."""
         with self._lock:
             self._inflight.add(job.id)
         try:
-            self.handlers[job.kind](ctx, job)
-            self.queue.complete(job)
+            await self.handlers[job.kind](crawler, job)
+            await asyncio.to_thread(self.queue.complete, job)
             self.report.done[job.kind] += 1
         except Exception as exc:
             self.report.failed[job.kind] += 1
             log.warning("%s %s failed: %s", job.kind, job.key, exc)
-            with contextlib.suppress(psycopg.Error):  # else the lease runs out and another attempt follows
-                self.queue.fail(job, f"{type(exc).__name__}: {exc}")
+            with contextlib.suppress(*DB_ERRORS):  # else the lease runs out and another attempt follows
+                await asyncio.to_thread(self.queue.fail, job, f"{type(exc).__name__}: {exc}")
         finally:
             with self._lock:
                 self._inflight.discard(job.id)
@@ -121,7 +139,7 @@ class Worker:
                     self.stop.wait(self.idle_sleep)
             except LaneLost as exc:
                 log.warning("%s", exc)
-            except psycopg.OperationalError as exc:
+            except DB_ERRORS as exc:
                 log.warning("relate lane: database unreachable (%s); retrying", exc)
                 self.lane.release()
                 self.stop.wait(1.0)
@@ -132,7 +150,7 @@ class Worker:
         while not self.stop.wait(self.lease / 3):
             with self._lock:
                 ids = list(self._inflight)
-            with contextlib.suppress(psycopg.Error):
+            with contextlib.suppress(*DB_ERRORS):
                 self.queue.extend(ids, self.name, self.lease)
 
     def _scheduler_loop(self) -> None:
@@ -140,7 +158,7 @@ class Worker:
         while not self.stop.is_set():
             try:
                 schedule_due(self.store, self.queue)
-            except psycopg.Error as exc:
+            except DB_ERRORS as exc:
                 log.warning("scheduler: %s", exc)
             self.stop.wait(self.schedule_every)
 
@@ -153,13 +171,13 @@ class Worker:
                 return False
         try:
             return self.queue.pending() == 0
-        except psycopg.Error:
+        except DB_ERRORS:
             return False
 
     def run(self, until_idle: bool = False) -> WorkerReport:
         """Run until stop is set (or, with until_idle, until the queue stays empty)."""
         started = time.perf_counter()
-        targets = [self._crawl_loop] * self.concurrency + [self._heartbeat_loop]
+        targets = [self._crawl_loop, self._heartbeat_loop]
         if self.use_lane:
             targets.append(self._lane_loop)
         if self.scheduler:
