@@ -131,3 +131,5 @@ def test_kill_9_during_import_then_rerun_completes_without_duplicates(tmp_path):
     assert conn.execute("SELECT count(*) FROM article_terms").fetchone()[0] == n
     assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", ('"حاويات"',)).fetchone()[0] >= 0
     conn.close()
+    check = run_cli("check", "--db", f"sqlite:///{db}", "--json")
+    assert check.returncode == 0, check.stdout + check.stderr  # akhbar check: clean after the kill and re-run
