@@ -41,7 +41,7 @@ def _words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Index terms of a text, in order (repeats kept, for term frequencies)."""
-    return [t for t in map(_term_of_word, _words(text)) if t is not None]
+    return list(filter(None, map(_term_of_word, _words(text))))  # terms are never empty
 
 
 def terms_with(text: str, term: Callable[[str], str | None]) -> list[str]:
