@@ -218,3 +218,14 @@ def test_relate_state_signatures_story_states_and_merges(store):
     assert "كوريا" in terms[ids[0]][0] or "كوري" in " ".join(terms[ids[0]][0])
     total, frequencies = store.document_frequencies()
     assert total == 3 and max(frequencies.values()) == 3
+
+
+def test_full_page_completes_a_partial_article_with_the_same_text(store):
+    partial = make_article(1, partial=True)
+    [first] = store.write_articles([partial])
+    full = make_article(1, author="مراسلنا", image="http://example.com/a.jpg")
+    [second] = store.write_articles([full])
+    assert second.status == "updated" and second.article_id == first.article_id
+    stored = store.get_article(first.article_id)
+    assert not stored.partial and stored.author == "مراسلنا" and stored.version == 1
+    assert store.write_articles([make_article(1)])[0].status == "unchanged"

@@ -267,13 +267,13 @@ class PostgresStore:
             for article in articles:
                 digest = article.content_hash
                 row = self._execute(
-                    "SELECT id, content_hash, version, title, text FROM articles WHERE url = %s", (article.url,)
+                    "SELECT id, content_hash, version, title, text, partial FROM articles WHERE url = %s", (article.url,)
                 ).fetchone()
                 if row is None:
                     article_id = self._insert_article(article, digest, stamp, df_delta)
                     if article_id is None:  # another writer stored this URL just now
                         row = self._execute(
-                            "SELECT id, content_hash, version, title, text FROM articles WHERE url = %s", (article.url,)
+                            "SELECT id, content_hash, version, title, text, partial FROM articles WHERE url = %s", (article.url,)
                         ).fetchone()
                 if row is None:
                     status = "imported"
@@ -282,6 +282,13 @@ class PostgresStore:
                 ).fetchone():
                     article_id, status = row["id"], "unchanged"
                     article.version = row["version"]
+                    if row["partial"] and not article.partial:
+                        status = "updated"  # the full page of an article first known from its feed
+                        self._execute(
+                            "UPDATE articles SET partial = 0, author = coalesce(author, %s), image = coalesce(image, %s), "
+                            "updated_at = %s WHERE id = %s",
+                            (article.author, article.image, stamp, row["id"]),
+                        )
                 else:
                     article_id, status = row["id"], "updated"
                     article.version = self._update_article(row, article, digest, stamp, df_delta)

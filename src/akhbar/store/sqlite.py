@@ -294,7 +294,7 @@ class SQLiteStore:
             for article in articles:
                 digest = article.content_hash
                 row = conn.execute(
-                    "SELECT id, content_hash, version, title, text FROM articles WHERE url = ?", (article.url,)
+                    "SELECT id, content_hash, version, title, text, partial FROM articles WHERE url = ?", (article.url,)
                 ).fetchone()
                 if row is None:
                     article_id = self._insert_article(article, digest, stamp)
@@ -304,6 +304,13 @@ class SQLiteStore:
                 ).fetchone():
                     article_id, status = row["id"], "unchanged"
                     article.version = row["version"]
+                    if row["partial"] and not article.partial:
+                        status = "updated"  # the full page of an article first known from its feed
+                        conn.execute(
+                            "UPDATE articles SET partial = 0, author = coalesce(author, ?), image = coalesce(image, ?), "
+                            "updated_at = ? WHERE id = ?",
+                            (article.author, article.image, stamp, row["id"]),
+                        )
                 else:
                     article_id, status = row["id"], "updated"
                     article.version = self._update_article(row, article, digest, stamp)
