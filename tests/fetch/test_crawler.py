@@ -192,3 +192,15 @@ def test_a_pass_stopped_midway_loses_nothing(replay: ReplayServer, store, crawl_
     asyncio.run(crawl_pass(store, settings, force=True))
     urls = stored_urls(store)
     assert sorted(urls) == sorted(a["url"] for a in manifest["articles"])
+
+
+def test_an_unresolvable_source_is_in_its_fetch_record(store, crawl_settings) -> None:
+    from akhbar.models import Source
+
+    store.upsert_source(Source("gone", "مصدر غائب", home="http://no-such-host.invalid/",
+                               feeds=["http://no-such-host.invalid/rss.xml"]))
+    settings = crawl_settings(allow_private_hosts="0", retries="0")
+    asyncio.run(crawl_pass(store, settings))
+    health = store.source_health("gone")
+    assert health.errors >= 1 and health.last_error is not None
+    assert "cannot resolve" in (health.last_error_message or "")

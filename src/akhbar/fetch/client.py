@@ -244,7 +244,11 @@ class Fetcher:
         history: list[str] = []
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            await self._check(current)
+            try:
+                await self._check(current)
+            except FetchError as exc:  # refused or unresolvable before any request: still the source's record
+                self._record(FetchResult(current, None, 0.0, 0, source, str(exc), False))
+                raise
             rules = await self.robots.rules_for(current)
             if not rules.allowed(current, self.agent):
                 raise RobotsDisallowedError(f"{current}: disallowed by robots.txt")

@@ -7,7 +7,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from akhbar.errors import UnsafeURLError
+from akhbar.errors import FetchError, UnsafeURLError
 
 ALLOWED_SCHEMES = ("http", "https")
 
@@ -41,7 +41,7 @@ async def resolve(host: str, port: int) -> list[str]:
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeURLError(f"{host}: cannot resolve ({exc})") from exc
+        raise FetchError(f"{host}: cannot resolve ({exc})") from exc
     return sorted({info[4][0] for info in infos})
 
 
