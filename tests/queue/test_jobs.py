@@ -142,3 +142,28 @@ def test_scheduler_enqueues_due_sources_once(pg):
     state.pop("next_poll_at")
     pg.save_source_state("a", state, datetime.now(UTC) + timedelta(minutes=15))
     assert due_sources(pg) == [] and due_sources(pg, datetime.now(UTC) + timedelta(hours=1)) == ["a"]
+
+
+def test_put_back_returns_jobs_without_using_an_attempt(pg):
+    queue = JobQueue(pg)
+    queue.enqueue("poll", "poll:a", {"source": "a"}, max_attempts=1)
+    job = queue.take("w1")
+    assert queue.put_back([job], "someone-else") == 0  # only the holder can hand a job back
+    assert queue.put_back([job], "w1", delay=0) == 1
+    again = queue.take("w2")
+    assert again.id == job.id and again.attempts == 1  # still its first (and only allowed) attempt
+    assert queue.fail(again, "a real failure") == "failed"
+
+
+def test_connection_errors_are_told_from_job_errors():
+    import psycopg
+
+    from akhbar.errors import StoreError
+    from akhbar.queue.jobs import is_connection_error
+
+    assert is_connection_error(psycopg.OperationalError("server closed the connection"))
+    wrapped = StoreError("PostgreSQL: gone")
+    wrapped.__cause__ = psycopg.errors.AdminShutdown("terminating connection")
+    assert is_connection_error(wrapped)
+    assert not is_connection_error(psycopg.errors.UniqueViolation("duplicate key"))
+    assert not is_connection_error(ValueError("bad feed"))

@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+import psycopg
 from psycopg.types.json import Jsonb
 
-from akhbar.errors import ConfigError
+from akhbar.errors import ConfigError, StoreError
 
 DEFAULT_LEASE = 120.0
 BACKOFF_BASE = 5.0
@@ -38,6 +39,13 @@ def queue_store(store: object) -> object:
     if not hasattr(store, "pool"):
         raise ConfigError("the work queue needs a PostgreSQL store (AKHBAR_DB=postgresql://…)")
     return store
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True when an error means the database went away (restart, network cut), not that the job is bad."""
+    if isinstance(exc, StoreError) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    return isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
 
 
 def backoff(attempts: int) -> float:
@@ -145,6 +153,18 @@ class JobQueue:
             ("failed" if final else "queued", error[:2000], backoff(job.attempts), final, job.id),
         )
         return rows[0]["state"] if rows else "done"
+
+    def put_back(self, jobs: list[Job], worker: str, delay: float = 1.0) -> int:
+        """Return this worker's running jobs to the queue without counting the attempt (the database failed, not them)."""
+        if not jobs:
+            return 0
+        rows = self._run(
+            """UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_until = NULL,
+                 locked_by = NULL, run_at = now() + make_interval(secs => %s)
+               WHERE id = ANY(%s) AND locked_by = %s AND state = 'running' RETURNING id""",
+            (delay, [job.id for job in jobs], worker),
+        )
+        return len(rows)
 
     def counts(self) -> dict[str, int]:
         """How many jobs are in each state."""

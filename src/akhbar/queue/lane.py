@@ -19,7 +19,7 @@ from collections.abc import Callable
 import psycopg
 
 from akhbar.pipeline import Pipeline
-from akhbar.queue.jobs import Job, JobQueue
+from akhbar.queue.jobs import Job, JobQueue, is_connection_error
 from akhbar.queue.payloads import article_from_payload
 
 LANE_LOCK = 0x616B6C61  # "akla"
@@ -85,22 +85,30 @@ class RelateLane:
             return 0
         try:
             self._ingest(jobs)
-        except LaneLost:
-            self.release()
-            raise
-        except Exception as exc:  # one bad article must not block the batch: retry them one by one
+        except Exception as exc:
+            self._give_up_if_lost(jobs, exc)
+            # one bad article must not block the batch: retry them one by one
             log.warning("batch of %d failed (%s); retrying one by one", len(jobs), exc)
             self.pipeline = self.make_pipeline(self.store)
-            for job in jobs:
+            for n, job in enumerate(jobs):
                 try:
                     self._ingest([job])
-                except LaneLost:
-                    self.release()
-                    raise
                 except Exception as single:
+                    self._give_up_if_lost(jobs[n:], single)
                     self.pipeline = self.make_pipeline(self.store)
                     self.queue.fail(job, f"{type(single).__name__}: {single}")
         return len(jobs)
+
+    def _give_up_if_lost(self, jobs: list[Job], exc: Exception) -> None:
+        """Re-raise (releasing the lane) when the lane or the database was lost; the jobs go back undamaged."""
+        if isinstance(exc, LaneLost):
+            self.release()
+            raise exc
+        if is_connection_error(exc):  # nothing was written; the in-memory window may be ahead of the store
+            with contextlib.suppress(psycopg.Error):
+                self.queue.put_back(jobs, self.worker)
+            self.release()
+            raise exc
 
     def _ingest(self, jobs: list[Job]) -> None:
         """Write, enrich and relate the jobs' articles and complete the jobs, in one transaction."""

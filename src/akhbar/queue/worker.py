@@ -27,7 +27,7 @@ from akhbar.errors import StoreError
 from akhbar.fetch.crawler import Crawler
 from akhbar.pipeline import Pipeline
 from akhbar.queue.crawl import lane_crawler, poll_source
-from akhbar.queue.jobs import DEFAULT_LEASE, Job, JobQueue
+from akhbar.queue.jobs import DEFAULT_LEASE, Job, JobQueue, is_connection_error
 from akhbar.queue.lane import LaneLost, RelateLane
 from akhbar.queue.scheduler import schedule_due
 
@@ -121,7 +121,10 @@ class Worker:
             self.report.failed[job.kind] += 1
             log.warning("%s %s failed: %s", job.kind, job.key, exc)
             with contextlib.suppress(*DB_ERRORS):  # else the lease runs out and another attempt follows
-                await asyncio.to_thread(self.queue.fail, job, f"{type(exc).__name__}: {exc}")
+                if is_connection_error(exc):  # a database restart does not use up the job's attempts
+                    await asyncio.to_thread(self.queue.put_back, [job], self.name)
+                else:
+                    await asyncio.to_thread(self.queue.fail, job, f"{type(exc).__name__}: {exc}")
         finally:
             with self._lock:
                 self._inflight.discard(job.id)
