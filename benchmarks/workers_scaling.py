@@ -7,8 +7,9 @@
   per site), a poll job per source, W workers with `--concurrency C` crawl it through the relate lane
   until every job is done. `--crawl-delay` sets the per-host politeness delay (0: CPU-bound).
 
-Times are from launching the workers to the queue being empty (worker start-up included); articles/s
-is articles stored over that time. Every configuration runs `--runs` times on a fresh schema; JSON with
+`seconds` and `articles_per_s` run from launching the workers to all of them finding the queue empty
+(start-up included); `steady_articles_per_s` runs from the first stored article to the last (start-up
+excluded). Every configuration runs `--runs` times on a fresh schema; JSON with
 every run and the medians.
 
     .venv/bin/python benchmarks/workers_scaling.py [--articles 1000] [--runs 3] [--workers 1 2 4]
@@ -89,26 +90,31 @@ def drop_schema(url: str) -> None:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-def run_workers(url: str, workers: int, concurrency: int, env: dict[str, str]) -> float:
-    """Start the workers, wait for all of them to find the queue empty; seconds taken."""
+def run_workers(url: str, workers: int, concurrency: int, env: dict[str, str]) -> dict:
+    """Start the workers and wait until all of them found the queue empty; wall time and steady-state rate."""
+    store = open_store(url)
     started = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, url, str(concurrency)], env={**os.environ, **env},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
-    for proc in procs:
-        if proc.wait() != 0:
-            raise SystemExit(f"a worker failed with exit code {proc.returncode}")
-    return time.perf_counter() - started
-
-
-def result(url: str, seconds: float) -> dict:
-    """Articles stored, seconds, articles/s, failed jobs of a finished run."""
-    store = open_store(url)
-    try:
-        stored, failed = store.article_count(), JobQueue(store).counts()["failed"]
-    finally:
-        store.close()
-    return {"articles": stored, "seconds": round(seconds, 2), "articles_per_s": round(stored / seconds, 1),
-            "failed_jobs": failed}
+    first = last = None
+    first_count = count = 0
+    while any(proc.poll() is None for proc in procs):
+        now, seen = time.perf_counter(), store.article_count()
+        if seen and first is None:
+            first, first_count = now, seen
+        if seen != count:
+            last, count = now, seen
+        time.sleep(0.2)
+    wall = time.perf_counter() - started
+    failed = JobQueue(store).counts()["failed"]
+    count = store.article_count()
+    store.close()
+    if any(proc.returncode for proc in procs):
+        raise SystemExit("a worker failed")
+    steady = (count - first_count) / (last - first) if first and last and last > first else None
+    return {"articles": count, "seconds": round(wall, 2), "articles_per_s": round(count / wall, 1),
+            "first_article_after_s": round(first - started, 2) if first else None,
+            "steady_articles_per_s": round(steady, 1) if steady else None, "failed_jobs": failed}
 
 
 def import_once(server: str, articles: list, workers: int, concurrency: int) -> dict:
@@ -118,7 +124,7 @@ def import_once(server: str, articles: list, workers: int, concurrency: int) -> 
         store = open_store(url)
         JobQueue(store).enqueue_many("ingest", [(ingest_key(a), {"article": article_payload(a)}) for a in articles])
         store.close()
-        return result(url, run_workers(url, workers, concurrency, {}))
+        return run_workers(url, workers, concurrency, {})
     finally:
         drop_schema(url)
 
@@ -133,15 +139,17 @@ def crawl_once(server: str, manifest: dict, workers: int, concurrency: int, dela
         schedule_due(store, JobQueue(store))
         store.close()
         env = {"AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": str(delay)}
-        return result(url, run_workers(url, workers, concurrency, env))
+        return run_workers(url, workers, concurrency, env)
     finally:
         drop_schema(url)
 
 
 def median_of(runs: list[dict]) -> dict:
     """Median seconds and articles/s of some runs."""
+    steady = [r["steady_articles_per_s"] for r in runs if r["steady_articles_per_s"]]
     return {"seconds": statistics.median(r["seconds"] for r in runs),
-            "articles_per_s": statistics.median(r["articles_per_s"] for r in runs)}
+            "articles_per_s": statistics.median(r["articles_per_s"] for r in runs),
+            "steady_articles_per_s": statistics.median(steady) if steady else None}
 
 
 def main() -> None:
