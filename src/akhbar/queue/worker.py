@@ -59,7 +59,7 @@ def worker_name() -> str:
 
 
 class Worker:
-    """Crawl threads, the relate lane, a lease heartbeat and the scheduler over one store."""
+    """A crawl loop (poll jobs), the relate lane, a lease heartbeat and the scheduler over one store."""
 
     def __init__(self, store: object, settings: Settings, concurrency: int = 2, lease: float = DEFAULT_LEASE,
                  idle_sleep: float = 0.3, schedule_every: float = 30.0, scheduler: bool = True, lane: bool = True,
