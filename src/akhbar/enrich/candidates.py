@@ -57,49 +57,66 @@ class Document:
         return self.segments[w.segments[start]][w.starts[start]:w.ends[start + length - 1]]
 
 
+@lru_cache(maxsize=1 << 18)
+def token_info(token: str) -> tuple[str, str, bool]:
+    """Folded form, tag key and stop flag of a display-form word token."""
+    folded = analyzer.fold(token)
+    return (folded, *word_info(folded))
+
+
 def document_words(segments: list[str]) -> Words:
     """The words of display segments, each marked when punctuation, a number or a new segment precedes it."""
     words = Words()
-    pattern = token_pattern()
-    fold = analyzer.fold
+    finditer, info = token_pattern().finditer, token_info
+    add_tag, add_folded, add_stop = words.tags.append, words.folded.append, words.stops.append
+    add_segment, add_start, add_end, add_run = (words.segments.append, words.starts.append, words.ends.append,
+                                                words.run_starts.append)
     for index, segment in enumerate(segments):
         broken, previous_end = True, 0
-        for match in pattern.finditer(segment):
-            start = match.start()
+        for match in finditer(segment):
             if match.lastgroup not in _WORD_GROUPS:
                 broken = True
                 continue
+            start, end = match.span()
             if start > previous_end and not segment[previous_end:start].isspace():
                 broken = True
-            folded = fold(match.group())
-            tag, stop = word_info(folded)
-            words.tags.append(tag)
-            words.folded.append(folded)
-            words.stops.append(stop)
-            words.segments.append(index)
-            words.starts.append(start)
-            words.ends.append(match.end())
-            words.run_starts.append(broken)
-            broken, previous_end = False, match.end()
+            folded, tag, stop = info(match.group())
+            add_tag(tag)
+            add_folded(folded)
+            add_stop(stop)
+            add_segment(index)
+            add_start(start)
+            add_end(end)
+            add_run(broken)
+            broken, previous_end = False, end
     return words
 
 
 def ngram_occurrences(words: Words) -> dict[str, list[int]]:
     """Start indices of every n-gram (1–4 words, no stop word at either end, within one run) by key."""
     occurrences: dict[str, list[int]] = {}
+    get = occurrences.get
     tags, stops, run_starts = words.tags, words.stops, words.run_starts
     count = len(tags)
     for i in range(count):
         if stops[i]:
             continue
         key = tags[i]
-        occurrences.setdefault(key, []).append(i)
+        found = get(key)
+        if found is None:
+            occurrences[key] = [i]
+        else:
+            found.append(i)
         for j in range(i + 1, min(i + MAX_WORDS, count)):
             if run_starts[j]:
                 break
             key = key + " " + tags[j]
             if not stops[j]:
-                occurrences.setdefault(key, []).append(i)
+                found = get(key)
+                if found is None:
+                    occurrences[key] = [i]
+                else:
+                    found.append(i)
     return occurrences
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -45,12 +46,11 @@ class Weights:
     entity_floor: float = 6.0  # least specificity of a gazetteer entity or person: frequent names still tag well
 
 
-@dataclass
+@dataclass(slots=True)
 class Scored:
     """A candidate tag being scored: occurrences merged over its variants."""
 
     key: str
-    length: int
     tf: int = 0
     first: int = 1 << 30
     in_title: bool = False
@@ -78,8 +78,7 @@ class Tagger:
         """Tags of an analysed article; `counted` says whether `stats` already includes this article."""
         people = find_people(doc)
         buckets = self._buckets(doc, people)
-        for bucket in buckets.values():
-            bucket.score = self._score(bucket, doc, counted)
+        self._score_all(buckets.values(), doc.title_words, counted)
         chosen = self._select(buckets)
         return [self._tag(bucket, doc) for bucket in chosen]
 
@@ -90,36 +89,46 @@ class Tagger:
     # candidates --------------------------------------------------------------------------------
 
     def _buckets(self, doc: Document, people: dict[str, tuple[int, int]]) -> dict[str, Scored]:
-        """Candidates that may be tags, variants merged under one key, with their types."""
-        lookup = self.gazetteer.lookup
+        """Candidates that may be tags, variants merged under one key, with their types.
+
+        The hot loop of tagging (about 400 n-grams an article): the tests of `_admissible` are inlined.
+        """
+        spelling = self.gazetteer.spellings.get
         surnames = {key.rsplit(" ", 1)[1]: key for key in people if " " in key}
+        cohesive, known_people = self._cohesive, self.stats.people
         buckets: dict[str, Scored] = {}
         for key, starts in doc.occurrences.items():
-            entity = lookup(key)
-            length = key.count(" ") + 1
-            target = entity.key if entity else surnames.get(key, key)
-            if entity is None and target == key and not self._admissible(key, length, starts, doc, people):
-                continue
+            entity = spelling(key)
+            if entity is not None:
+                target = entity.key
+            else:
+                target = surnames.get(key, key) if surnames else key
+                if target == key:  # not a variant of something known: must be admissible on its own
+                    if " " not in key:
+                        if len(key) < 3 or key.isdigit():
+                            continue
+                    elif len(starts) < 2 and key not in people and known_people.get(key, 0) < 2 \
+                            and not cohesive(key):
+                        continue
             bucket = buckets.get(target)
             if bucket is None:
-                bucket = buckets[target] = Scored(target, target.count(" ") + 1, entity=entity)
+                bucket = buckets[target] = Scored(target, entity=entity)
             bucket.tf += len(starts)
-            bucket.first = min(bucket.first, starts[0])
-            bucket.in_title = bucket.in_title or starts[0] < doc.title_words
+            if starts[0] < bucket.first:
+                bucket.first = starts[0]
             if target == key:
                 bucket.starts = starts
+        title_words = doc.title_words
         for bucket in buckets.values():
+            bucket.in_title = bucket.first < title_words
             bucket.type = self._type(bucket, people)
         return buckets
 
-    def _admissible(self, key: str, length: int, starts: list[int], doc: Document,
-                    people: dict[str, tuple[int, int]]) -> bool:
-        """Whether a non-gazetteer candidate may be a tag at all."""
-        if length == 1:
+    def _admissible(self, key: str, starts: list[int], people: dict[str, tuple[int, int]]) -> bool:
+        """Whether a non-gazetteer candidate may be a tag at all (as `_buckets` tests it inline)."""
+        if " " not in key:
             return len(key) >= 3 and not key.isdigit()
-        if len(starts) >= 2 or key in people or self._known_person(key):
-            return True
-        return self._cohesive(key)
+        return len(starts) >= 2 or key in people or self._known_person(key) or self._cohesive(key)
 
     def _known_person(self, key: str) -> bool:
         """A multi-word name found after titles in at least two articles of the corpus."""
@@ -127,19 +136,25 @@ class Tagger:
 
     def _cohesive(self, key: str) -> bool:
         """A phrase the corpus uses as a unit: its articles are a large share of its rarest word's."""
-        df = self.stats.document_frequency(key)
+        df_of = self.stats.df.get
+        df = df_of(key, 0)
         if df < self.weights.min_cohesive_df:
             return False
-        rarest = min(self.stats.document_frequency(word) for word in key.split())
+        rarest = min(df_of(word, 0) for word in key.split())
         return df >= self.weights.cohesion * max(rarest, 1)
 
     def _type(self, bucket: Scored, people: dict[str, tuple[int, int]]) -> str:
         """person, place, organisation or topic."""
         if bucket.entity is not None:
             return bucket.entity.type
-        if bucket.key in people or self._known_person(bucket.key):
+        key = bucket.key
+        if key in people:
             return "person"
-        return head_type(bucket.key) or "topic"
+        if " " not in key:
+            return "topic"
+        if self.stats.people.get(key, 0) >= 2:
+            return "person"
+        return head_type(key) or "topic"
 
     # scoring -----------------------------------------------------------------------------------
 
@@ -150,25 +165,26 @@ class Tagger:
         n = self.stats.n_docs + (0 if counted else 1)
         return -math.log((df + k * prior_rate(key, self.weights.phrase_factor)) / (n + k))
 
-    def _score(self, bucket: Scored, doc: Document, counted: bool) -> float:
-        """The candidate's score."""
+    def _score_all(self, buckets: Iterable[Scored], title_words: int, counted: bool) -> None:
+        """Score candidates: (1 + ln tf) × specificity × position × boost (`specificity` inlined)."""
         w = self.weights
-        position = 1.0
-        if bucket.in_title:
-            position += w.title
-        if 0 <= bucket.first - doc.title_words < w.lead_words:
-            position += w.lead
-        boost = 1.0
-        if bucket.entity is not None:
-            boost = w.gazetteer
-        elif bucket.type == "person":
-            boost = w.person
-        elif bucket.type != "topic":
-            boost = w.head
-        specificity = self.specificity(bucket.key, counted)
-        if boost > 1.0:
-            specificity = max(specificity, w.entity_floor)
-        return (1.0 + math.log(bucket.tf)) * specificity * position * boost
+        k, phrase_factor, lead_words = w.prior_articles, w.phrase_factor, w.lead_words
+        boosts = {"person": w.person, "topic": 1.0}
+        df_of = self.stats.df.get
+        extra = 0 if counted else 1
+        log, denominator = math.log, self.stats.n_docs + extra + k
+        for bucket in buckets:
+            position = 1.0
+            if bucket.in_title:
+                position += w.title
+            if 0 <= bucket.first - title_words < lead_words:
+                position += w.lead
+            boost = w.gazetteer if bucket.entity is not None else boosts.get(bucket.type, w.head)
+            key = bucket.key
+            specificity = -log((df_of(key, 0) + extra + k * prior_rate(key, phrase_factor)) / denominator)
+            if boost > 1.0 and specificity < w.entity_floor:
+                specificity = w.entity_floor
+            bucket.score = (1.0 + log(bucket.tf)) * specificity * position * boost
 
     def _select(self, buckets: dict[str, Scored]) -> list[Scored]:
         """The best candidates, none inside (or a padded copy of) a better one."""
