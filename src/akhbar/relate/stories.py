@@ -18,9 +18,14 @@ from akhbar.relate.vectors import Vector, add_into, cosine, top, unit
 
 WINDOW = timedelta(days=3)  # a story stops taking articles after this long without one
 CENTROID_TERMS = 150  # terms kept in a story's centroid
-RECENT_MEMBERS = 8  # member vectors kept for the closest-member link
+INDEX_TERMS = 40  # a story's heaviest centroid terms are the ones that find it
+RECENT_MEMBERS = 6  # member vectors kept for the closest-member link
+MEMBER_TERMS = 40  # terms kept of each such member vector
 CANDIDATE_TERMS = 12  # an article's heaviest terms used to find candidate stories
-MAX_CANDIDATES = 40
+MAX_POSTING = 400  # a term found in more window stories than this says too little to find candidates
+MAX_CANDIDATES = 20
+EXPIRE_EVERY = timedelta(hours=1)
+LINK_FLOOR = 0.5  # closest-member links are only looked at for stories already half-way to joining
 
 # The few global parameters of the decision.
 CONTENT_WEIGHT = 0.7
@@ -60,6 +65,14 @@ class StoryState:
     central_id: int = 0
     central_vector: Vector = field(default_factory=dict)
     members: list[int] = field(default_factory=list)
+    indexed: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    _centers: tuple[Vector, Vector] | None = field(default=None, repr=False, compare=False)
+
+    def centers(self) -> tuple[Vector, Vector]:
+        """Unit-length centroid and title centroid (cached until the story changes)."""
+        if self._centers is None:
+            self._centers = (unit(self.centroid), unit(self.titles))
+        return self._centers
 
     def to_json(self) -> str:
         """The state as JSON text (floats rounded)."""
@@ -113,13 +126,16 @@ class StoryClusterer:
         self.stories: dict[int, StoryState] = {}
         self.index: dict[str, set[int]] = {}
         self.latest: datetime | None = None
+        self.expired_at: datetime | None = None
         for story in stories:
             self._remember(story)
 
     def _remember(self, story: StoryState) -> None:
         """Put a story in the window and index its centroid's terms."""
         self.stories[story.id] = story
-        for term in story.centroid:
+        story.indexed = tuple(top(story.centroid, INDEX_TERMS))
+        story._centers = None
+        for term in story.indexed:
             self.index.setdefault(term, set()).add(story.id)
         if self.latest is None or story.last_seen > self.latest:
             self.latest = story.last_seen
@@ -127,7 +143,7 @@ class StoryClusterer:
     def _forget(self, story_id: int) -> None:
         """Take a story out of the window."""
         story = self.stories.pop(story_id)
-        for term in story.centroid:
+        for term in story.indexed:
             ids = self.index.get(term)
             if ids is not None:
                 ids.discard(story_id)
@@ -135,7 +151,10 @@ class StoryClusterer:
                     del self.index[term]
 
     def expire(self, now: datetime) -> None:
-        """Drop the stories last seen more than a window before `now`."""
+        """Drop the stories last seen more than a window before `now` (checked once an hour of news)."""
+        if self.expired_at is not None and abs(now - self.expired_at) < EXPIRE_EVERY:
+            return
+        self.expired_at = now
         cutoff = now - WINDOW
         for story_id in [s.id for s in self.stories.values() if s.last_seen < cutoff]:
             self._forget(story_id)
@@ -145,16 +164,22 @@ class StoryClusterer:
         shared: dict[int, float] = {}
         heaviest = sorted(article.vector.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATE_TERMS]
         for term, weight in heaviest:
-            for story_id in self.index.get(term, ()):
+            posting = self.index.get(term, ())
+            if len(posting) > MAX_POSTING:
+                continue
+            for story_id in posting:
                 shared[story_id] = shared.get(story_id, 0.0) + weight
         ranked = sorted(shared, key=lambda s: (-shared[s], s))[:MAX_CANDIDATES]
         return [self.stories[s] for s in ranked]
 
     def score(self, article: ArticleFeatures, story: StoryState) -> float:
         """How well an article fits a story (0 … 1)."""
-        content = cosine(article.vector, unit(story.centroid))
-        link = max((cosine(article.vector, member) for member in story.recent), default=0.0)
-        title = cosine(article.title_vector, unit(story.titles))
+        center, titles = story.centers()
+        content = cosine(article.vector, center)
+        title = cosine(article.title_vector, titles)
+        link = 0.0
+        if CONTENT_WEIGHT * content + TITLE_WEIGHT * title >= LINK_FLOOR * JOIN_THRESHOLD:
+            link = max((cosine(article.vector, member) for member in story.recent), default=0.0)
         return (CONTENT_WEIGHT * max(content, link) + TITLE_WEIGHT * title
                 + ENTITY_WEIGHT * entity_overlap(article.entities, story))
 
@@ -190,7 +215,8 @@ class StoryClusterer:
         story = StoryState(
             id=story_id, centroid=dict(article.vector), titles=dict(article.title_vector),
             entities={e: 1 for e in article.entities}, size=1, first_seen=article.published,
-            last_seen=article.published, sources=[article.source], recent=[article.vector], title=article.title,
+            last_seen=article.published, sources=[article.source], recent=[unit(top(article.vector, MEMBER_TERMS))],
+            title=article.title,
             central_id=article.article_id, central_vector=article.vector, members=[article.article_id],
         )
         if story_id:
@@ -216,7 +242,7 @@ class StoryClusterer:
         story.last_seen = max(story.last_seen, article.published)
         if article.source not in story.sources:
             story.sources.append(article.source)
-        story.recent = [*story.recent, article.vector][-RECENT_MEMBERS:]
+        story.recent = [*story.recent, unit(top(article.vector, MEMBER_TERMS))][-RECENT_MEMBERS:]
         center = unit(story.centroid)
         if cosine(article.vector, center) > cosine(story.central_vector, center):
             story.title, story.central_id, story.central_vector = article.title, article.article_id, article.vector
