@@ -1,8 +1,8 @@
 """`akhbar eval search`: nDCG@10 and P@10 of Akhbar's search against graded judgements, beside raw FTS5.
 
 The ANT corpus goes through the normal import into a SQLite store kept in a cache folder, keyed by the
-corpus files (names, sizes, modification times), the store's code and the analyzer's terms of a sample
-of the corpus (so a change of the query-time variant table does not rebuild it; a second run reuses it).
+corpus files (names, sizes, modification times), the store's schema (migrations) and the analyzer's
+terms of a sample of the corpus (so a change of the query-time variant table does not rebuild it; a second run reuses it).
 The baseline is SQLite FTS5 with its unicode61 tokenizer over the raw title and text: BM25, the query's
 words ANDed, ORed when AND finds fewer than 10 articles.
 """
@@ -236,7 +236,7 @@ def run_search_eval(gold: Path, corpus_dir: Path, cache: Path | None = None) -> 
         raise EvalSearchError(f"{corpus_dir}: no corpus files (*.jsonl, *.jsonl.gz)")
     cache = cache or cache_dir()
     corpus_key = fingerprint(files)
-    store_key = fingerprint(files, analyzer_fingerprint(files) + code_fingerprint("store"))
+    store_key = fingerprint(files, analyzer_fingerprint(files) + code_fingerprint("store/migrations"))
     akhbar_db = cached(cache / f"search-akhbar-{store_key}.db", lambda p: build_akhbar_store(files, p))
     raw_db = cached(cache / f"search-fts5raw-{corpus_key}.db", lambda p: build_raw_fts(files, p))
     url_ids = ids_by_url(files)
