@@ -78,7 +78,8 @@ def document_words(segments: list[str]) -> Words:
                 broken = True
                 continue
             start, end = match.span()
-            if start > previous_end and not segment[previous_end:start].isspace():
+            gap = start - previous_end  # one space (the usual case) keeps the run going
+            if gap > 0 and (gap > 1 or segment[previous_end] != " ") and not segment[previous_end:start].isspace():
                 broken = True
             folded, tag, stop = info(match.group())
             add_tag(tag)

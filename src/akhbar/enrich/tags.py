@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 from akhbar import text as analyzer
 from akhbar.enrich.candidates import Document, document_of
@@ -188,7 +189,8 @@ class Tagger:
 
     def _select(self, buckets: dict[str, Scored]) -> list[Scored]:
         """The best candidates, none inside (or a padded copy of) a better one."""
-        ranked = sorted(buckets.values(), key=lambda b: (-b.score, b.key))
+        ranked = sorted(buckets.values(), key=attrgetter("key"))
+        ranked.sort(key=attrgetter("score"), reverse=True)  # stable: by score, then key
         chosen: list[Scored] = []
         for bucket in ranked:
             if len(chosen) >= self.max_tags:
@@ -221,6 +223,7 @@ def prior_rate(key: str, phrase_factor: float) -> float:
     return rate * phrase_factor ** (len(words) - 1)
 
 
+@lru_cache(maxsize=1 << 16)
 def clitic_free(word: str, tag: str) -> str | None:
     """A display word without its clitics (ال kept), or None if no cut of it spells the tag word."""
     folded = analyzer.fold(word)
