@@ -786,7 +786,7 @@ class SQLiteStore:
         rows = self._query(
             f"SELECT id, story_id, duplicate_group, published FROM articles WHERE story_id IN ({marks})", ids
         )
-        return [(row[0], row[1], row[2], from_iso(row[3])) for row in rows]
+        return [(row[0], row[1], row[2], datetime.fromisoformat(row[3]) if row[3] else None) for row in rows]
 
     def save_story_state(self, story_id: int, last_seen: datetime | None, state: str) -> None:
         """Save the relate stage's clustering state of a story (JSON text)."""
