@@ -79,3 +79,13 @@ def test_terms_never_raise_and_are_key_form(text: str) -> None:
     for term in terms(text):
         assert term
         assert key(term) == term or not term.isalpha()
+
+
+def test_a_query_word_with_a_proclitic_also_looks_for_the_bare_word():
+    from akhbar.text import query_variants, terms
+
+    [with_clitic] = terms("لروسيا")
+    [bare] = terms("روسيا")
+    assert bare in query_variants(with_clitic)
+    assert with_clitic not in query_variants(bare)
+    assert query_variants("لها") == []  # too short to carry a proclitic and a word

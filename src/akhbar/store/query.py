@@ -39,6 +39,26 @@ def fts_match(groups: Sequence[Sequence[str]], operator: str = "AND") -> str:
     return f" {operator} ".join(parts)
 
 
+COORDINATION_POOL = 200
+
+
+def coordination_rank(
+    candidates: Sequence[tuple[int, float]], groups: Sequence[Sequence[str]], terms_by_id: dict[int, str]
+) -> list[tuple[int, float]]:
+    """Candidates re-ranked by how many query term groups each article holds, then by its score.
+
+    Used when too few articles hold every query word: an article with two of three words beats one
+    that repeats a single word many times (coordination-level matching).
+    """
+    sets = [set(group) for group in groups]
+
+    def matched(article_id: int) -> int:
+        present = set(terms_by_id.get(article_id, "").split())
+        return sum(1 for group in sets if group & present)
+
+    return sorted(candidates, key=lambda item: (-matched(item[0]), -item[1]))
+
+
 def best_passage(text: str, wanted_terms: set[str], max_chars: int = 1500) -> str:
     """The paragraph (cut to max_chars) holding the most query terms; tokenizes only until a good one."""
     best, best_hits = "", -1

@@ -16,7 +16,13 @@ from akhbar import text as analyzer
 from akhbar.errors import NotADatabaseError, StoreError, StoreLockedError
 from akhbar.models import Article, FetchResult, SearchHit, Source, Story, Tag
 from akhbar.store.base import SearchPage, SourceHealth, WriteOutcome
-from akhbar.store.query import fts_match, make_snippet, query_term_groups
+from akhbar.store.query import (
+    COORDINATION_POOL,
+    coordination_rank,
+    fts_match,
+    make_snippet,
+    query_term_groups,
+)
 
 BUSY_TIMEOUT_MS = 15_000
 TITLE_WEIGHT = 3.0
@@ -524,15 +530,23 @@ class SQLiteStore:
         if total < 10 and len(groups) > 1:
             match = fts_match(groups, "OR")
             total = self._count(match, filters, params)
-        rows = self._match(match, filters, params, limit, offset)
-        articles = {a.id: a for a in self.get_articles([row["id"] for row in rows])}
+            pool = self._match(match, filters, params, max(COORDINATION_POOL, offset + limit), 0)
+            ids = [row["id"] for row in pool]
+            marks = ",".join("?" * len(ids))
+            terms_by_id = {row[0]: f"{row[1]} {row[2]}" for row in self._query(
+                f"SELECT article_id, title, body FROM article_terms WHERE article_id IN ({marks})", ids)}
+            ranked = coordination_rank([(row["id"], -row["rank"]) for row in pool], groups, terms_by_id)
+            ranked = ranked[offset : offset + limit]
+        else:
+            ranked = [(row["id"], -row["rank"]) for row in self._match(match, filters, params, limit, offset)]
+        articles = {a.id: a for a in self.get_articles([article_id for article_id, _ in ranked])}
         wanted = {term for group in groups for term in group}
         hits = []
-        for row in rows:
-            article = articles[row["id"]]
+        for article_id, score in ranked:
+            article = articles[article_id]
             hits.append(SearchHit(
                 id=article.id, title=article.title, source=article.source, published=article.published,
-                snippet=make_snippet(article.text, wanted), score=round(-row["rank"], 4), url=article.url,
+                snippet=make_snippet(article.text, wanted), score=round(score, 4), url=article.url,
             ))
         return SearchPage(hits, total)
 

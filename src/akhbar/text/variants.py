@@ -103,6 +103,23 @@ def variant_table() -> dict[str, tuple[str, ...]]:
     return parse_table(source.read_text(encoding="utf-8"))
 
 
+PROCLITICS = "وفبلك"
+MIN_BARE_LENGTH = 3
+
+
+def proclitic_forms(term: str) -> list[str]:
+    """For a term that may carry a one-letter proclitic (و ف ب ل ك), the bare word and its other forms.
+
+    The index keeps لروسيا apart from روسيا (stripping ل or ب from every word would damage
+    بريطانيا or فنزويلا), so a query written with the proclitic also looks for the bare word; a
+    form that is not a word simply matches nothing.
+    """
+    if len(term) - 1 < MIN_BARE_LENGTH or term[0] not in PROCLITICS:
+        return []
+    bare = term[1:]
+    return [bare, *(letter + bare for letter in PROCLITICS if letter != term[0])]
+
+
 def query_variants(term: str) -> list[str]:
-    """Other spellings of an index term that the corpus uses for the same thing (for OR-expansion of queries)."""
-    return list(variant_table().get(term, ()))
+    """Other forms of an index term for OR-expansion of queries: corpus spelling variants and proclitic forms."""
+    return list(dict.fromkeys([*variant_table().get(term, ()), *proclitic_forms(term)]))
