@@ -133,3 +133,19 @@ def test_kill_9_during_import_then_rerun_completes_without_duplicates(tmp_path):
     conn.close()
     check = run_cli("check", "--db", f"sqlite:///{db}", "--json")
     assert check.returncode == 0, check.stdout + check.stderr  # akhbar check: clean after the kill and re-run
+
+
+def test_store_only_import_then_check_repair_adds_tags_and_stories(tmp_path):
+    corpus = write_corpus(tmp_path / "c.jsonl", [article_record(i) for i in range(4)])
+    db = tmp_path / "s.db"
+    bulk = run_cli("import", "--db", f"sqlite:///{db}", "-q", "--store-only", str(corpus))
+    assert bulk.returncode == 0, bulk.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*), count(story_id) FROM articles").fetchone() == (4, 0)
+    conn.close()
+    repair = run_cli("check", "--db", f"sqlite:///{db}", "--repair")
+    assert repair.returncode == 0, repair.stdout + repair.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(story_id) FROM articles").fetchone() == (4,)
+    assert conn.execute("SELECT count(DISTINCT article_id) FROM article_tags").fetchone() == (4,)
+    conn.close()

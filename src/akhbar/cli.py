@@ -119,13 +119,15 @@ def import_(
     db: DbOption = None,
     batch_size: Annotated[int, typer.Option(help="Articles per transaction.")] = 500,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    store_only: Annotated[bool, typer.Option(
+        "--store-only", help="Store and index only (bulk load); `akhbar check --repair` adds tags and stories later.")] = False,
 ) -> None:
     """Take in corpus files through the pipeline (idempotent; safe to re-run after an interruption)."""
     from akhbar.ingest import count_lines, import_corpora
     from akhbar.pipeline import Pipeline
 
     with opened_store(db) as store:
-        pipeline = Pipeline.default(store)
+        pipeline = Pipeline(store) if store_only else Pipeline.default(store)
         total = sum(count_lines(path) for path in corpus)
         columns = [TextColumn("importing"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
                    RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]
@@ -224,6 +226,7 @@ def bench_import(
     corpus: Annotated[list[Path] | None, typer.Argument(help="Corpus files (default: ANT from AKHBAR_SHARED).")] = None,
     runs: Annotated[int, typer.Option(help="Runs; the median is reported.")] = 3,
     search_queries: Annotated[int, typer.Option(help="Title queries for the search latency figure.")] = 200,
+    store_only: Annotated[bool, typer.Option("--store-only", help="Measure the store and index stages alone.")] = False,
 ) -> None:
     """Import throughput and peak RSS into a fresh store, and search latency on it (JSON)."""
     from akhbar.bench.importing import run_import_bench
@@ -232,7 +235,7 @@ def bench_import(
     if not files:
         err_console.print("[red]error:[/red] no corpus files (set AKHBAR_SHARED or pass files)")
         raise typer.Exit(2)
-    print_json(run_import_bench(files, runs=runs, search_queries=search_queries))
+    print_json(run_import_bench(files, runs=runs, search_queries=search_queries, store_only=store_only))
 
 
 @app.command()

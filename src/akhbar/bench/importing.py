@@ -17,11 +17,12 @@ from akhbar.corpus import iter_corpus
 from akhbar.store import open_store
 
 
-def timed_import(files: Sequence[Path], db_url: str) -> dict:
-    """Run `akhbar import` in a child process; its wall time, article count and peak RSS."""
+def timed_import(files: Sequence[Path], db_url: str, store_only: bool = False) -> dict:
+    """Run `akhbar import` in a child process; its wall time, CPU time, summary and peak RSS."""
     started = time.perf_counter()
+    flags = ["--store-only"] if store_only else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "akhbar", "import", "--db", db_url, "-q", *map(str, files)],
+        [sys.executable, "-m", "akhbar", "import", "--db", db_url, "-q", *flags, *map(str, files)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     _, status, usage = os.wait4(proc.pid, 0)
@@ -30,7 +31,8 @@ def timed_import(files: Sequence[Path], db_url: str) -> dict:
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         err = proc.stderr.read().decode() if proc.stderr else ""
         raise RuntimeError(f"import failed: {err[-2000:]}")
-    return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024, "summary": out.strip().splitlines()[-1]}
+    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024,
+            "summary": out.strip().splitlines()[-1]}
 
 
 def sample_queries(files: Sequence[Path], count: int, seed: int = 7) -> list[str]:
@@ -68,23 +70,26 @@ def search_latency(db_url: str, queries: Sequence[str]) -> dict:
     }
 
 
-def run_import_bench(files: Sequence[Path], runs: int = 3, search_queries: int = 200) -> dict:
+def run_import_bench(files: Sequence[Path], runs: int = 3, search_queries: int = 200, store_only: bool = False) -> dict:
     """Median of `runs` fresh imports, then search latency on the last store."""
     articles = sum(1 for path in files for line in iter_corpus(path) if line.article)
     results = []
     with tempfile.TemporaryDirectory(prefix="akhbar-bench-") as folder:
         for run in range(runs):
             db_url = f"sqlite:///{Path(folder) / f'run{run}.db'}"
-            results.append(timed_import(files, db_url))
+            results.append(timed_import(files, db_url, store_only))
         latency = search_latency(db_url, sample_queries(files, search_queries))
         size = open_store(db_url).stats()["bytes"]
     seconds = statistics.median(r["seconds"] for r in results)
+    cpu = statistics.median(r["cpu_seconds"] for r in results)
     return {
         "files": [str(f) for f in files],
+        "stages": "store and index only" if store_only else "all (enrich, relate)",
         "articles": articles,
         "runs": [{k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()} for r in results],
         "median_seconds": round(seconds, 2),
         "articles_per_second": round(articles / seconds, 1),
+        "articles_per_cpu_second": round(articles / cpu, 1),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in results), 1),
         "store_mb": round(size / 1e6, 1),
         "search": latency,
