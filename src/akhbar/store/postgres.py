@@ -31,7 +31,7 @@ from akhbar import text as analyzer
 from akhbar.errors import StoreError
 from akhbar.models import Article, FetchResult, SearchHit, Source, Story, Tag
 from akhbar.store.base import SearchPage, SourceHealth, WriteOutcome
-from akhbar.store.query import make_snippet, query_term_groups
+from akhbar.store.query import COORDINATION_POOL, coordination_rank, make_snippet, query_term_groups
 from akhbar.store.sqlite import (
     ARTICLE_COLUMNS,
     from_iso,
@@ -502,24 +502,31 @@ class PostgresStore:
         filters, params = self._filters(source, since, until)
         tsquery = tsquery_literal(groups, "&")
         total = self._count(tsquery, filters, params)
-        if total < 10 and len(groups) > 1:
+        fallback = total < 10 and len(groups) > 1
+        if fallback:
             tsquery = tsquery_literal(groups, "|")
             total = self._count(tsquery, filters, params)
+        window = (max(COORDINATION_POOL, offset + limit), 0) if fallback else (limit, offset)
         rows = self._query(
-            f"""SELECT t.article_id AS id, ts_rank(%s, t.tsv, q, {RANK_NORMALIZATION}) AS rank
+            f"""SELECT t.article_id AS id, ts_rank(%s, t.tsv, q, {RANK_NORMALIZATION}) AS rank,
+                       t.title || ' ' || t.body AS terms
                 FROM article_terms t JOIN articles a ON a.id = t.article_id, CAST(%s AS tsquery) q
                 WHERE t.tsv @@ q {filters}
                 ORDER BY rank DESC, a.published DESC NULLS LAST, a.id DESC LIMIT %s OFFSET %s""",
-            [RANK_WEIGHTS, tsquery, *params, limit, offset],
+            [RANK_WEIGHTS, tsquery, *params, *window],
         )
-        articles = {a.id: a for a in self.get_articles([row["id"] for row in rows])}
+        ranked = [(row["id"], float(row["rank"])) for row in rows]
+        if fallback:
+            terms_by_id = {row["id"]: row["terms"] for row in rows}
+            ranked = coordination_rank(ranked, groups, terms_by_id)[offset : offset + limit]
+        articles = {a.id: a for a in self.get_articles([article_id for article_id, _ in ranked])}
         wanted = {term for group in groups for term in group}
         hits = []
-        for row in rows:
-            article = articles[row["id"]]
+        for article_id, score in ranked:
+            article = articles[article_id]
             hits.append(SearchHit(
                 id=article.id, title=article.title, source=article.source, published=article.published,
-                snippet=make_snippet(article.text, wanted), score=round(float(row["rank"]), 4), url=article.url,
+                snippet=make_snippet(article.text, wanted), score=round(score, 4), url=article.url,
             ))
         return SearchPage(hits, total)
 
