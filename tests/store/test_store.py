@@ -229,3 +229,13 @@ def test_full_page_completes_a_partial_article_with_the_same_text(store):
     stored = store.get_article(first.article_id)
     assert not stored.partial and stored.author == "مراسلنا" and stored.version == 1
     assert store.write_articles([make_article(1)])[0].status == "unchanged"
+
+
+def test_or_fallback_puts_articles_with_more_query_words_first(store):
+    store.write_articles([
+        make_article(1, title="زلزال", text="زلزال زلزال زلزال زلزال في المنطقة. زلزال آخر."),
+        make_article(2, title="أخبار آسيا", text="ضرب زلزال اليابان صباح اليوم."),
+    ])
+    page = store.search("زلزال اليابان بركان")
+    assert page.total == 2
+    assert [hit.id for hit in page.hits][0] == store.article_id_for_url("http://example.com/2")
