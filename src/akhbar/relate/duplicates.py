@@ -50,7 +50,8 @@ def shingles(terms: Sequence[str], size: int = SHINGLE) -> set[int]:
     """Hashed runs of `size` consecutive terms (the whole text as one shingle when shorter)."""
     if len(terms) < size:
         return {zlib.crc32(" ".join(terms).encode())} if terms else set()
-    return {zlib.crc32(" ".join(terms[i : i + size]).encode()) for i in range(len(terms) - size + 1)}
+    runs = zip(*(terms[i:] for i in range(size)), strict=False)
+    return set(map(zlib.crc32, map(str.encode, map(" ".join, runs))))
 
 
 def body_hash(terms: Sequence[str]) -> str:

@@ -53,6 +53,7 @@ class RelateStage:
         self.finder: DuplicateFinder | None = None
         self.clusterer: StoryClusterer | None = None
         self.latest: datetime | None = None
+        self.dirty: dict[int, StoryState] = {}  # stories changed in this batch, saved once at its end
 
     def _load(self, store: Store, first: datetime) -> None:
         """Rebuild the in-memory state from the store (document frequencies already count this batch)."""
@@ -85,6 +86,14 @@ class RelateStage:
             title, body = terms.get(article.id, ([], []))
             current = existing.get(article.id)
             self._relate(store, article, current, title, body)
+        self._save_dirty(store)
+
+    def _save_dirty(self, store: Store) -> None:
+        """Save each story changed in the batch once: its record and its clustering state."""
+        for state in self.dirty.values():
+            store.save_story(story_record(state), central_article_id=state.central_id)
+            store.save_story_state(state.id, state.last_seen, state.to_json())
+        self.dirty.clear()
 
     def _relate(self, store: Store, article: Article, current: Article | None, title: list[str],
                 body: list[str]) -> None:
@@ -113,9 +122,9 @@ class RelateStage:
             self.clusterer.register(state)
         for merged in decision.merged:
             store.merge_stories(state.id, merged.id)
-        store.save_story(story_record(state), central_article_id=state.central_id)
+            self.dirty.pop(merged.id, None)
+        self.dirty[state.id] = state
         store.assign_story(article.id, state.id)
-        store.save_story_state(state.id, state.last_seen, state.to_json())
         article.story_id = state.id
         nearby = [(s, score) for s, score in decision.nearby if score >= NEARBY_SCORE][:RELATED_STORIES]
         store.save_article_profile(article.id, Profile(found.vector, found.entities, nearby).to_json())

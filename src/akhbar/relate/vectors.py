@@ -43,17 +43,19 @@ class TermStats:
 
 def term_counts(title_terms: list[str], body_terms: list[str]) -> Counter[str]:
     """Weighted counts: title terms boosted, the lead in full, the rest of the body at half weight."""
-    counts: Counter[str] = Counter()
-    for term in title_terms:
-        counts[term] += TITLE_BOOST
-    for i, term in enumerate(body_terms):
-        counts[term] += 1.0 if i < LEAD_TERMS else 0.5
+    counts: Counter[str] = Counter(body_terms[:LEAD_TERMS])
+    for term, n in Counter(body_terms[LEAD_TERMS:]).items():
+        counts[term] += 0.5 * n
+    for term, n in Counter(title_terms).items():
+        counts[term] += TITLE_BOOST * n
     return counts
 
 
 def tfidf(counts: Mapping[str, float], stats: TermStats, keep: int = MAX_TERMS) -> Vector:
     """Unit-length sublinear TF-IDF vector of the `keep` heaviest terms."""
-    weights = {t: (1.0 + math.log(c)) * stats.idf(t) if c >= 1 else c * stats.idf(t) for t, c in counts.items()}
+    df, log = stats.df.get, math.log
+    base = log(stats.documents + 1) + 1.0  # idf = base - log(df + 1), as TermStats.idf
+    weights = {t: ((1.0 + log(c)) if c >= 1 else c) * (base - log(df(t, 0) + 1)) for t, c in counts.items()}
     if len(weights) > keep:
         weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
     return unit(weights)
@@ -66,10 +68,8 @@ def unit(vector: Mapping[str, float]) -> Vector:
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Dot product of two unit vectors."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b[t] for t, w in a.items() if t in b)
+    """Dot product of two unit vectors (fsum: exact, so the set's order cannot change the result)."""
+    return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
 def add_into(total: dict[str, float], vector: Mapping[str, float], scale: float = 1.0) -> None:
