@@ -167,3 +167,20 @@ def test_connection_errors_are_told_from_job_errors():
     assert is_connection_error(wrapped)
     assert not is_connection_error(psycopg.errors.UniqueViolation("duplicate key"))
     assert not is_connection_error(ValueError("bad feed"))
+
+
+def test_each_schema_has_its_own_relate_lane(pg_url):
+    other = pg_url.replace("?schema=", "?schema=other_")
+    stores = [open_store(pg_url), open_store(other)]
+    lanes = [RelateLane(s, JobQueue(s), f"w{i}", lambda st: Pipeline(st)) for i, s in enumerate(stores)]
+    try:
+        assert lanes[0].holding() and lanes[1].holding()  # two instances sharing a database both relate
+    finally:
+        for lane in lanes:
+            lane.release()
+        for s in stores:
+            s.close()
+        import psycopg
+
+        with psycopg.connect(pg_url.partition("?")[0], autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{other.partition("schema=")[2]}" CASCADE')

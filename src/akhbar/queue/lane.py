@@ -22,7 +22,7 @@ from akhbar.pipeline import Pipeline
 from akhbar.queue.jobs import Job, JobQueue, is_connection_error
 from akhbar.queue.payloads import article_from_payload
 
-LANE_LOCK = 0x616B6C61  # "akla"
+LANE_LOCK = 0x616B6C61  # "akla"; the second key is the schema's hash (advisory locks are database-wide)
 EPOCH_STATE = "queue.relate_lane_epoch"
 
 log = logging.getLogger("akhbar.queue")
@@ -55,7 +55,8 @@ class RelateLane:
             conn = psycopg.connect(self.store.conninfo, autocommit=True, application_name=f"akhbar-lane {self.worker}")
         except psycopg.Error:
             return False
-        if not conn.execute("SELECT pg_try_advisory_lock(%s)", (LANE_LOCK,)).fetchone()[0]:
+        schema = self.store.schema or "public"
+        if not conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", (LANE_LOCK, schema)).fetchone()[0]:
             conn.close()
             return False
         self.conn = conn
