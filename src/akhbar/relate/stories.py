@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from akhbar.relate.vectors import Vector, add_into, cosine, top, unit
 
 WINDOW = timedelta(days=3)  # a story stops taking articles after this long without one
-CENTROID_TERMS = 150  # terms kept in a story's centroid
+CENTROID_TERMS = 150  # terms kept in a story's centroid (and title centroid)
 INDEX_TERMS = 40  # a story's heaviest centroid terms are the ones that find it
 RECENT_MEMBERS = 6  # member vectors kept for the closest-member link
 MEMBER_TERMS = 40  # terms kept of each such member vector
@@ -217,7 +217,7 @@ class StoryClusterer:
             entities={e: 1 for e in article.entities}, size=1, first_seen=article.published,
             last_seen=article.published, sources=[article.source], recent=[unit(top(article.vector, MEMBER_TERMS))],
             title=article.title,
-            central_id=article.article_id, central_vector=article.vector, members=[article.article_id],
+            central_id=article.article_id, central_vector=top(article.vector, MEMBER_TERMS), members=[article.article_id],
         )
         if story_id:
             self._remember(story)
@@ -245,7 +245,8 @@ class StoryClusterer:
         story.recent = [*story.recent, unit(top(article.vector, MEMBER_TERMS))][-RECENT_MEMBERS:]
         center = unit(story.centroid)
         if cosine(article.vector, center) > cosine(story.central_vector, center):
-            story.title, story.central_id, story.central_vector = article.title, article.article_id, article.vector
+            story.title, story.central_id = article.title, article.article_id
+            story.central_vector = top(article.vector, MEMBER_TERMS)
 
     @staticmethod
     def _absorb(story: StoryState, other: StoryState) -> None:

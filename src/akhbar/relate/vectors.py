@@ -21,20 +21,18 @@ class TermStats:
     """Document frequencies of terms, loaded once from the store and then kept up to date in memory."""
 
     documents: int = 0
-    df: dict[str, int] = field(default_factory=dict)
+    df: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def from_store(cls, store: Store) -> TermStats:
         """The store's current document frequencies."""
         documents, df = store.document_frequencies()
-        return cls(documents, df)
+        return cls(documents, Counter(df))
 
     def add(self, terms: Iterable[str]) -> None:
         """Count one more article with these terms."""
         self.documents += 1
-        df = self.df
-        for term in set(terms):
-            df[term] = df.get(term, 0) + 1
+        self.df.update(set(terms))
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency (≥ 1 for a term seen in every article)."""
@@ -56,9 +54,7 @@ def tfidf(counts: Mapping[str, float], stats: TermStats, keep: int = MAX_TERMS) 
     df, log = stats.df.get, math.log
     base = log(stats.documents + 1) + 1.0  # idf = base - log(df + 1), as TermStats.idf
     weights = {t: ((1.0 + log(c)) if c >= 1 else c) * (base - log(df(t, 0) + 1)) for t, c in counts.items()}
-    if len(weights) > keep:
-        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
-    return unit(weights)
+    return unit(top(weights, keep))
 
 
 def unit(vector: Mapping[str, float]) -> Vector:
@@ -82,4 +78,7 @@ def top(vector: Mapping[str, float], keep: int) -> Vector:
     """The `keep` heaviest terms of a vector (ties broken by term, for determinism)."""
     if len(vector) <= keep:
         return dict(vector)
-    return dict(sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
+    cut = sorted(vector.values(), reverse=True)[keep - 1]
+    above = {t: w for t, w in vector.items() if w > cut}
+    tied = sorted(t for t, w in vector.items() if w == cut)[: keep - len(above)]
+    return {**above, **{t: cut for t in tied}}
