@@ -37,7 +37,7 @@ bench_app = typer.Typer(no_args_is_help=True, help="Speed figures.")
 app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="bench")
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Store URL (default: AKHBAR_DB or sqlite:///akhbar.db).")]

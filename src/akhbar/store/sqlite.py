@@ -480,13 +480,20 @@ class SQLiteStore:
     # search --------------------------------------------------------------------------------------
 
     def _match(self, match: str, filters: str, params: list, limit: int, offset: int) -> list[sqlite3.Row]:
-        """Ids and BM25 ranks of the articles matching an FTS5 expression, best first.
+        """Ids and BM25 ranks of the articles matching an FTS5 expression, best first, newest first on ties.
 
-        CROSS JOIN keeps the FTS index as the driving table even when a filter column is indexed.
+        Without filters the FTS table answers alone (ids follow publication order on import); with them,
+        CROSS JOIN keeps the FTS index driving and the covering index serves the filter columns.
         """
+        if not filters:
+            return self._query(
+                f"""SELECT rowid AS id, bm25(articles_fts, {TITLE_WEIGHT}, 1.0) AS rank FROM articles_fts
+                    WHERE articles_fts MATCH ? ORDER BY rank, rowid DESC LIMIT ? OFFSET ?""",
+                [match, limit, offset],
+            )
         return self._query(
-            f"""SELECT f.rowid AS id, bm25(articles_fts, {TITLE_WEIGHT}, 1.0) AS rank, a.published AS published
-                FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid
+            f"""SELECT f.rowid AS id, bm25(articles_fts, {TITLE_WEIGHT}, 1.0) AS rank
+                FROM articles_fts f CROSS JOIN articles a INDEXED BY articles_search_cover ON a.id = f.rowid
                 WHERE articles_fts MATCH ? {filters}
                 ORDER BY rank, a.published DESC LIMIT ? OFFSET ?""",
             [match, *params, limit, offset],
@@ -497,8 +504,8 @@ class SQLiteStore:
         if not filters:
             return self._query("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [match])[0][0]
         return self._query(
-            f"""SELECT count(*) FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid
-                WHERE articles_fts MATCH ? {filters}""",
+            f"""SELECT count(*) FROM articles_fts f CROSS JOIN articles a INDEXED BY articles_search_cover
+                ON a.id = f.rowid WHERE articles_fts MATCH ? {filters}""",
             [match, *params],
         )[0][0]
 
