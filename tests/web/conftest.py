@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from webtest_helpers import ADMIN_TOKEN, XSS_TEXT, XSS_TITLE, free_port  # noqa: F401
 
 from akhbar.config import Settings
 from akhbar.corpus import iter_corpus, record_from_article
@@ -23,12 +23,9 @@ from akhbar.pipeline import Pipeline
 from akhbar.store import Store, open_store
 from akhbar.web import create_app
 
-ADMIN_TOKEN = "test-admin-token"
 WINDOW = (datetime(2018, 4, 29, tzinfo=UTC), datetime(2018, 5, 1, 12, tzinfo=UTC))
 PER_ANT_SOURCE = 80
 SAUDI_ARTICLES = 80
-XSS_TITLE = '<script>alert("xss")</script> عنوان <img src=x onerror=alert(1)> خبيث'
-XSS_TEXT = 'فقرة أولى <script>document.title="pwned"</script>\nفقرة ثانية <a href="javascript:alert(1)">رابط</a>'
 
 
 @dataclass
@@ -138,13 +135,6 @@ def client(web_data: WebData, settings: Settings) -> Iterator[TestClient]:
     """A test client of the app over the shared test store (server errors become 500 answers)."""
     with TestClient(create_app(web_data.store, settings), raise_server_exceptions=False) as test_client:
         yield test_client
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ADMIN_TOKEN, XSS_TITLE
+from webtest_helpers import ADMIN_TOKEN, XSS_TITLE
 
 PROBLEM = "application/problem+json"
 

@@ -70,9 +70,9 @@ def test_metrics_count_requests_and_crawl_outcomes(client, web_data):
 
 def test_micro_cache_reuses_answers_and_forgets_after_writes(web_data, settings):
     from fastapi.testclient import TestClient
+    from webtest_helpers import ADMIN_TOKEN
 
     from akhbar.web import create_app
-    from conftest import ADMIN_TOKEN
 
     app = create_app(web_data.store, settings, cache_seconds=60)
     with TestClient(app) as cached_client:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from conftest import XSS_TITLE
+from webtest_helpers import XSS_TITLE
 
 
 def page(client, url: str, status: int = 200) -> str:

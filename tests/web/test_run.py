@@ -14,12 +14,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from webtest_helpers import free_port
 
 from akhbar.config import Settings
 from akhbar.models import Source
 from akhbar.store import open_store
 from akhbar.web.server import run_all
-from conftest import free_port
 
 
 @contextmanager
