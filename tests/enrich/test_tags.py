@@ -10,7 +10,7 @@ from akhbar.enrich.cli import tagger_for
 from akhbar.enrich.stats import CorpusStats
 from akhbar.enrich.tags import Tagger
 from akhbar.enrich.vocab import slug_of, tag_key
-from akhbar.store import Store
+from akhbar.store import Store, open_store
 
 
 def seed_body(shared: Path) -> str:
@@ -19,8 +19,12 @@ def seed_body(shared: Path) -> str:
     return "\n".join(lines[:29])
 
 
-def test_seed_article_tags(shared: Path, ant_store: Store) -> None:
-    tags = tagger_for(ant_store).tag("", seed_body(shared))
+def test_seed_article_tags(shared: Path, ant_stats_url: str) -> None:
+    store = open_store(ant_stats_url)
+    try:
+        tags = tagger_for(store).tag("", seed_body(shared))
+    finally:
+        store.close()
     names = [t.name for t in tags]
     for expected in ("كوريا الشمالية", "روسيا", "أوكرانيا", "الولايات المتحدة", "البيت الأبيض"):
         assert expected in names, names
