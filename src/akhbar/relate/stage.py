@@ -7,6 +7,7 @@ recent stories. Within a batch, articles are taken in publication order.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -34,6 +35,11 @@ def features(article: Article, title_terms: list[str], body_terms: list[str], st
         title_vector=tfidf(Counter(title_terms), stats),
         entities=entity_keys(article.tags),
     )
+
+
+def interned(terms: list[str]) -> list[str]:
+    """Terms as interned strings: the vectors kept in the window share one copy of each term."""
+    return list(map(sys.intern, terms))
 
 
 def story_record(state: StoryState) -> Story:
@@ -74,7 +80,7 @@ class RelateStage:
         batch = sorted((a for a in articles if a.id), key=lambda a: (a.published or EARLIEST, a.id))
         if not batch:
             return
-        terms = store.article_terms([a.id for a in batch])
+        terms = {i: (interned(t), interned(b)) for i, (t, b) in store.article_terms([a.id for a in batch]).items()}
         if self.stats is None:
             self._load(store, self._moment(batch[0]))
         else:

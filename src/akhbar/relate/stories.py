@@ -212,12 +212,12 @@ class StoryClusterer:
 
     def _new_story(self, article: ArticleFeatures, story_id: int) -> StoryState:
         """A story of one article."""
+        member = unit(top(article.vector, MEMBER_TERMS))  # shared by the recent members and the central vector
         story = StoryState(
             id=story_id, centroid=dict(article.vector), titles=dict(article.title_vector),
             entities={e: 1 for e in article.entities}, size=1, first_seen=article.published,
-            last_seen=article.published, sources=[article.source], recent=[unit(top(article.vector, MEMBER_TERMS))],
-            title=article.title,
-            central_id=article.article_id, central_vector=top(article.vector, MEMBER_TERMS), members=[article.article_id],
+            last_seen=article.published, sources=[article.source], recent=[member],
+            title=article.title, central_id=article.article_id, central_vector=member, members=[article.article_id],
         )
         if story_id:
             self._remember(story)
@@ -242,11 +242,11 @@ class StoryClusterer:
         story.last_seen = max(story.last_seen, article.published)
         if article.source not in story.sources:
             story.sources.append(article.source)
-        story.recent = [*story.recent, unit(top(article.vector, MEMBER_TERMS))][-RECENT_MEMBERS:]
+        member = unit(top(article.vector, MEMBER_TERMS))
+        story.recent = [*story.recent, member][-RECENT_MEMBERS:]
         center = unit(story.centroid)
-        if cosine(article.vector, center) > cosine(story.central_vector, center):
-            story.title, story.central_id = article.title, article.article_id
-            story.central_vector = top(article.vector, MEMBER_TERMS)
+        if cosine(member, center) > cosine(story.central_vector, center):
+            story.title, story.central_id, story.central_vector = article.title, article.article_id, member
 
     @staticmethod
     def _absorb(story: StoryState, other: StoryState) -> None:
