@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from operator import attrgetter
 
 from akhbar import text as analyzer
@@ -96,7 +97,8 @@ class Tagger:
         """
         spelling = self.gazetteer.spellings.get
         surnames = {key.rsplit(" ", 1)[1]: key for key in people if " " in key}
-        cohesive, known_people = self._cohesive, self.stats.people
+        cohesive, known_people, df_of = self._cohesive, self.stats.people, self.stats.df.get
+        min_df = self.weights.min_cohesive_df
         buckets: dict[str, Scored] = {}
         for key, starts in doc.occurrences.items():
             entity = spelling(key)
@@ -109,7 +111,7 @@ class Tagger:
                         if len(key) < 3 or key.isdigit():
                             continue
                     elif len(starts) < 2 and key not in people and known_people.get(key, 0) < 2 \
-                            and not cohesive(key):
+                            and (df_of(key, 0) < min_df or not cohesive(key)):
                         continue
             bucket = buckets.get(target)
             if bucket is None:
@@ -141,7 +143,7 @@ class Tagger:
         df = df_of(key, 0)
         if df < self.weights.min_cohesive_df:
             return False
-        rarest = min(df_of(word, 0) for word in key.split())
+        rarest = min(map(df_of, key.split(), repeat(0)))
         return df >= self.weights.cohesion * max(rarest, 1)
 
     def _type(self, bucket: Scored, people: dict[str, tuple[int, int]]) -> str:
