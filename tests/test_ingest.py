@@ -149,3 +149,13 @@ def test_store_only_import_then_check_repair_adds_tags_and_stories(tmp_path):
     assert conn.execute("SELECT count(story_id) FROM articles").fetchone() == (4,)
     assert conn.execute("SELECT count(DISTINCT article_id) FROM article_tags").fetchone() == (4,)
     conn.close()
+
+
+def test_an_import_ends_with_every_stage_state_saved(tmp_path, store):
+    import json
+
+    from akhbar.enrich.stats import STATE_NAME
+
+    corpus = write_corpus(tmp_path / "c.jsonl", [article_record(i) for i in range(7)])
+    import_corpora([corpus], Pipeline.default(store), batch_size=3)
+    assert json.loads(store.get_state(STATE_NAME))["n_docs"] == 7

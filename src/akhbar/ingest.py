@@ -100,6 +100,7 @@ def import_corpora(
             if len(batch) >= batch_size:
                 flush()
         flush()
+        pipeline.finish()
     finally:
         report.seconds = time.perf_counter() - started
     return report

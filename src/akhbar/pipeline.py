@@ -26,7 +26,11 @@ BUILTIN_STAGES = (
 
 
 class Stage(Protocol):
-    """One step of the flow after storing: enrich or relate a batch of stored articles."""
+    """One step of the flow after storing: enrich or relate a batch of stored articles.
+
+    A stage may also define `finish(store)`, called at the end of an import or a crawl pass to save
+    state it keeps in memory between batches.
+    """
 
     name: str
 
@@ -97,3 +101,10 @@ class Pipeline:
             for stage in self.stages:
                 stage.process(self.store, changed)
         return counts
+
+    def finish(self) -> None:
+        """Let every stage save what it keeps in memory (end of an import or a crawl pass)."""
+        for stage in self.stages:
+            finish = getattr(stage, "finish", None)
+            if finish is not None:
+                finish(self.store)

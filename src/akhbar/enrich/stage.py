@@ -47,6 +47,11 @@ class EnrichStage:
         if self.tagger.stats.save_due():
             self.tagger.stats.save(store)
 
+    def finish(self, store: Store) -> None:
+        """Save the statistics counted since the last save (the pipeline calls this at the end of a run)."""
+        with store.transaction():
+            self.tagger.stats.save_if_unsaved(store)
+
 
 def count_articles(articles: Iterable[Article]) -> Tagger:
     """A tagger whose corpus statistics count these articles (title and text in display form)."""

@@ -8,6 +8,7 @@ in one article only are dropped first when the table is full), and saved in the 
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ SAVED_MIN_DF = 2
 # Save when the articles seen since the last save are at least this share of the table's size, so that
 # saving costs a bounded number of rows per article however large the table grows.
 SAVE_ROWS_PER_ARTICLE = 40
+SAVE_EVERY_SECONDS = 600  # counts never stay unsaved longer than this in a long-running crawl
 
 
 @dataclass
@@ -33,6 +35,7 @@ class CorpusStats:
     floor: int = 0
     capacity: int = DEFAULT_CAPACITY
     unsaved: int = 0
+    saved_at: float = field(default_factory=time.monotonic)
 
     def observe(self, keys: Iterable[str], people: Iterable[str] = ()) -> None:
         """Count one article: its distinct candidate keys and the people named in it."""
@@ -89,7 +92,16 @@ class CorpusStats:
         """Save the statistics in the store's stage state."""
         store.set_state(STATE_NAME, self.to_json())
         self.unsaved = 0
+        self.saved_at = time.monotonic()
 
     def save_due(self) -> bool:
         """True when enough articles were counted since the last save to pay for writing the table."""
-        return self.unsaved > 0 and self.unsaved * SAVE_ROWS_PER_ARTICLE >= len(self.df)
+        if not self.unsaved:
+            return False
+        return (self.unsaved * SAVE_ROWS_PER_ARTICLE >= len(self.df)
+                or time.monotonic() - self.saved_at >= SAVE_EVERY_SECONDS)
+
+    def save_if_unsaved(self, store: Store) -> None:
+        """Save when anything was counted since the last save (at the end of an import or a crawl pass)."""
+        if self.unsaved:
+            self.save(store)

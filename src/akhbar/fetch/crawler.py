@@ -222,6 +222,7 @@ class Crawler:
         await asyncio.gather(*(one(s) for s in due))
         await warm_up
         await self._db(self._flush_log)
+        await self._db(self.pipeline.finish)
         summary.elapsed = time.monotonic() - started
         summary.interrupted = summary.interrupted or self.stop.is_set()
         return summary

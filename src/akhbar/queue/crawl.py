@@ -39,6 +39,9 @@ class LaneSink:
         self.queue.enqueue_many("ingest", [(ingest_key(a), {"article": article_payload(a)}) for a in articles])
         return ImportCounts(imported=len(articles))
 
+    def finish(self) -> None:
+        """Nothing is kept in memory here: the relate lane's pipeline saves its own state."""
+
 
 def lane_crawler(store: object, queue: JobQueue, settings: object, stop: asyncio.Event) -> Crawler:
     """A crawler whose articles go to the relate lane (create it inside the event loop that runs it)."""
