@@ -20,6 +20,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from akhbar.eval.stories import bcubed
 from akhbar.text.stem import STEMMERS, index_term
 from akhbar.text.terms import terms_with
 
@@ -139,18 +140,8 @@ def semeval(model: Model, shared: Path) -> dict[str, float]:
 
 
 def bcubed_f1(clusters: dict[str, int], gold: dict[str, str]) -> float:
-    """B-cubed F1 of a clustering against gold labels."""
-    by_c, by_g = defaultdict(set), defaultdict(set)
-    for item, c in clusters.items():
-        by_c[c].add(item)
-        by_g[gold[item]].add(item)
-    p = r = 0.0
-    for item in clusters:
-        same_c, same_g = by_c[clusters[item]], by_g[gold[item]]
-        both = len(same_c & same_g)
-        p += both / len(same_c)
-        r += both / len(same_g)
-    p, r = p / len(clusters), r / len(clusters)
+    """B-cubed F1 of a clustering against gold labels (the measure of `akhbar eval stories`)."""
+    p, r = bcubed(clusters, {item: gold[item] for item in clusters})
     return 2 * p * r / (p + r)
 
 

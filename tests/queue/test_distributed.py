@@ -12,11 +12,11 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections import defaultdict
 
 import pytest
 
 from akhbar.check import check_store
+from akhbar.eval.stories import bcubed
 from akhbar.models import Source
 from akhbar.pipeline import Pipeline
 from akhbar.queue import JobQueue, schedule_due
@@ -40,17 +40,7 @@ WORKER = textwrap.dedent("""
 def bcubed_f1(a: dict[str, int], b: dict[str, int]) -> float:
     """B-cubed F1 of clustering `a` against clustering `b` (item -> cluster) over their common items."""
     items = sorted(set(a) & set(b))
-    groups_a, groups_b = defaultdict(set), defaultdict(set)
-    for item in items:
-        groups_a[a[item]].add(item)
-        groups_b[b[item]].add(item)
-    precision = recall = 0.0
-    for item in items:
-        same_a, same_b = groups_a[a[item]], groups_b[b[item]]
-        overlap = len(same_a & same_b)
-        precision += overlap / len(same_a)
-        recall += overlap / len(same_b)
-    precision, recall = precision / len(items), recall / len(items)
+    precision, recall = bcubed({i: a[i] for i in items}, {i: b[i] for i in items})
     return 2 * precision * recall / (precision + recall)
 
 
