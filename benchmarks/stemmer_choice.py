@@ -20,6 +20,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from akhbar.eval.search import ndcg
+from akhbar.eval.similar import spearman
 from akhbar.eval.stories import bcubed
 from akhbar.text.stem import STEMMERS, index_term
 from akhbar.text.terms import terms_with
@@ -34,31 +36,6 @@ def load_ant(shared: Path) -> dict[str, dict]:
                 record = json.loads(line)
                 docs[record["id"]] = record
     return docs
-
-
-def rank(values: list[float]) -> list[float]:
-    """Average ranks (ties share their mean rank)."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2
-        i = j + 1
-    return ranks
-
-
-def spearman(xs: list[float], ys: list[float]) -> float:
-    """Spearman rank correlation."""
-    rx, ry = rank(xs), rank(ys)
-    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
-    vx = math.sqrt(sum((a - mx) ** 2 for a in rx))
-    vy = math.sqrt(sum((b - my) ** 2 for b in ry))
-    return cov / (vx * vy) if vx and vy else 0.0
 
 
 class Model:
@@ -178,11 +155,8 @@ def stories(model: Model, docs: dict[str, dict], shared: Path) -> dict[str, floa
 
 
 def ndcg_at_10(ranked: list[str], judgments: dict[str, int]) -> float:
-    """nDCG@10 with gains 2^rel - 1 (unjudged = 0)."""
-    dcg = sum((2 ** judgments.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:10]))
-    ideal = sorted(judgments.values(), reverse=True)[:10]
-    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return dcg / idcg if idcg else 0.0
+    """nDCG@10 with gains 2^rel - 1 (unjudged = 0), as `akhbar eval search` computes it."""
+    return ndcg([judgments.get(d, 0) for d in ranked], sorted(judgments.values(), reverse=True))
 
 
 def search(model: Model, shared: Path) -> dict[str, float]:
