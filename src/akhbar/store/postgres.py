@@ -29,9 +29,9 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from akhbar import text as analyzer
 from akhbar.errors import StoreError
-from akhbar.models import Article, FetchResult, SearchHit, Source, Story, Tag
+from akhbar.models import Article, FetchResult, Source, Story, Tag
 from akhbar.store.base import SearchPage, SourceHealth, WriteOutcome
-from akhbar.store.query import COORDINATION_POOL, coordination_rank, make_snippet, query_term_groups
+from akhbar.store.query import COORDINATION_POOL, coordination_rank, query_term_groups, search_hits
 from akhbar.store.sqlite import (
     ARTICLE_COLUMNS,
     from_iso,
@@ -519,16 +519,8 @@ class PostgresStore:
         if fallback:
             terms_by_id = {row["id"]: row["terms"] for row in rows}
             ranked = coordination_rank(ranked, groups, terms_by_id)[offset : offset + limit]
-        articles = {a.id: a for a in self.get_articles([article_id for article_id, _ in ranked])}
-        wanted = {term for group in groups for term in group}
-        hits = []
-        for article_id, score in ranked:
-            article = articles[article_id]
-            hits.append(SearchHit(
-                id=article.id, title=article.title, source=article.source, published=article.published,
-                snippet=make_snippet(article.text, wanted), score=round(score, 4), url=article.url,
-            ))
-        return SearchPage(hits, total)
+        articles = self.get_articles([article_id for article_id, _ in ranked])
+        return SearchPage(search_hits(articles, ranked, groups), total)
 
     def match_terms(self, term_groups: Sequence[Sequence[str]], limit: int = 50,
                     exclude: Sequence[int] = ()) -> list[tuple[int, float]]:

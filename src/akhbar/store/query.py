@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 
 from akhbar import text as analyzer
+from akhbar.models import Article, SearchHit
 
 SNIPPET_TOKENS = 32
 MAX_QUERY_TERMS = 32
@@ -57,6 +58,18 @@ def coordination_rank(
         return sum(1 for group in sets if group & present)
 
     return sorted(candidates, key=lambda item: (-matched(item[0]), -item[1]))
+
+
+def search_hits(articles: Sequence[Article], ranked: Sequence[tuple[int, float]],
+                groups: Sequence[Sequence[str]]) -> list[SearchHit]:
+    """Search results in ranked order, each with its highlighted snippet (both backends)."""
+    by_id = {article.id: article for article in articles}
+    wanted = {term for group in groups for term in group}
+    return [
+        SearchHit(id=a.id, title=a.title, source=a.source, published=a.published,
+                  snippet=make_snippet(a.text, wanted), score=round(score, 4), url=a.url)
+        for a, score in ((by_id[article_id], score) for article_id, score in ranked if article_id in by_id)
+    ]
 
 
 def best_passage(text: str, wanted_terms: set[str], max_chars: int = 1500, max_scan: int = 20_000) -> str:

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from akhbar import text as analyzer
 from akhbar.errors import NotADatabaseError, StoreError, StoreLockedError
-from akhbar.models import Article, FetchResult, SearchHit, Source, Story, Tag
+from akhbar.models import Article, FetchResult, Source, Story, Tag
 from akhbar.store.base import SearchPage, SourceHealth, WriteOutcome
 from akhbar.store.query import (
     COORDINATION_POOL,
     coordination_rank,
     fts_match,
-    make_snippet,
     query_term_groups,
+    search_hits,
 )
 
 BUSY_TIMEOUT_MS = 15_000
@@ -546,16 +546,8 @@ class SQLiteStore:
             ranked = ranked[offset : offset + limit]
         else:
             ranked = [(row["id"], -row["rank"]) for row in self._match(match, filters, params, limit, offset)]
-        articles = {a.id: a for a in self.get_articles([article_id for article_id, _ in ranked])}
-        wanted = {term for group in groups for term in group}
-        hits = []
-        for article_id, score in ranked:
-            article = articles[article_id]
-            hits.append(SearchHit(
-                id=article.id, title=article.title, source=article.source, published=article.published,
-                snippet=make_snippet(article.text, wanted), score=round(score, 4), url=article.url,
-            ))
-        return SearchPage(hits, total)
+        articles = self.get_articles([article_id for article_id, _ in ranked])
+        return SearchPage(search_hits(articles, ranked, groups), total)
 
     def match_terms(self, term_groups: Sequence[Sequence[str]], limit: int = 50,
                     exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
