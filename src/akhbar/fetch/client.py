@@ -15,7 +15,6 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 import httpx
@@ -34,6 +33,7 @@ from akhbar.fetch.charset import decode_body
 from akhbar.fetch.politeness import Politeness
 from akhbar.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
 from akhbar.fetch.safety import check_scheme, check_url
+from akhbar.httpdates import parse_http_date
 from akhbar.models import FetchResult
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -91,12 +91,9 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    when = parse_http_date(value)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 

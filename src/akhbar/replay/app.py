@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import quote, unquote
 
 from akhbar.errors import FaultSpecError
@@ -55,26 +54,6 @@ def xml_type(profile: SiteProfile, kind: str) -> str:
     if kind == "sitemap":
         return "application/xml; charset=utf-8"
     return mime if profile.charset == CP1256_META else f"{mime}; charset={profile.charset_name}"
-
-
-def not_modified(headers: dict[str, str], etag: str | None, last_modified: datetime | None) -> bool:
-    """True when a conditional request's validators match (If-None-Match wins over If-Modified-Since)."""
-    match = headers.get("if-none-match")
-    if match is not None:
-        if etag is None:
-            return False
-        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
-        return "*" in tags or etag in tags
-    since = headers.get("if-modified-since")
-    if since and last_modified is not None:
-        try:
-            when = parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return False
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return last_modified.replace(microsecond=0) <= when
-    return False
 
 
 def _json(data: object, status: int = 200) -> Response:
@@ -331,8 +310,3 @@ class ReplayApp:
             now = self.now()
             return _json({"now": feeds.iso(datetime.fromtimestamp(now, UTC)) if now is not None else None})
         return _json({"error": f"no control endpoint {name!r}"}, 404)
-
-
-def http_date(when: datetime) -> str:
-    """An HTTP date (RFC 9110 IMF-fixdate)."""
-    return format_datetime(when.astimezone(UTC), usegmt=True)

@@ -14,7 +14,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from akhbar.errors import FaultSpecError, PortInUseError, ReplayError
-from akhbar.replay.app import ReplayApp, Response, http_date, not_modified
+from akhbar.httpdates import http_date, not_modified
+from akhbar.replay.app import ReplayApp, Response
 from akhbar.replay.catalog import Catalog, load_catalog
 from akhbar.replay.clock import Clock
 from akhbar.replay.faults import FaultSpec, corrupt_xml, forced_faults

@@ -3,40 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import datetime
 
 from fastapi import Request, Response
 
+from akhbar.httpdates import http_date, not_modified
 from akhbar.web.formatting import parse_moment
 
 
 def etag_of(body: bytes) -> str:
     """A strong ETag for a body."""
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-
-
-def http_date(moment: datetime) -> str:
-    """A datetime as an HTTP date."""
-    return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
-
-
-def not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
-    """True when the client's copy is current (If-None-Match first, then If-Modified-Since)."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return etag in tags or "*" in tags
-    since = request.headers.get("if-modified-since")
-    if since and last_modified is not None:
-        try:
-            client = parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return False
-        if client.tzinfo is None:
-            client = client.replace(tzinfo=UTC)
-        return last_modified.replace(microsecond=0) <= client
-    return False
 
 
 def cached(request: Request, body: str | bytes, media_type: str, last_modified: object = None,
@@ -48,7 +25,7 @@ def cached(request: Request, body: str | bytes, media_type: str, last_modified: 
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
     if moment is not None:
         headers["Last-Modified"] = http_date(moment)
-    if status_code == 200 and not_modified(request, etag, moment):
+    if status_code == 200 and not_modified(request.headers, etag, moment):
         return Response(status_code=304, headers=headers)
     return Response(raw, status_code=status_code, media_type=media_type, headers=headers)
 
