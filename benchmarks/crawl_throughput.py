@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.client
 import json
 import os
 import statistics
@@ -21,10 +20,10 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import trafilatura
+from bench_common import ant_corpora, get
 
 from akhbar.config import load_settings
 from akhbar.fetch import Crawler
@@ -42,22 +41,6 @@ print(server.base_url, server.catalog.size, flush=True)
 sys.stdin.read()
 server.stop()
 """
-
-
-def ant_corpora() -> list[Path]:
-    """The ANT corpus files of AKHBAR_SHARED (default ../shared)."""
-    root = Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
-    return sorted((root / "corpora" / "ant-v2.1").glob("*.jsonl.gz"))
-
-
-def get(base: str, path: str) -> bytes:
-    """One GET over a fresh connection."""
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    connection.request("GET", path)
-    body = connection.getresponse().read()
-    connection.close()
-    return body
 
 
 def crawl_once(manifest: dict, stages: bool) -> dict:

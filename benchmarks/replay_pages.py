@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench_common import shared_corpora
+
 SERVER = """
 import os, resource, sys, time
 from akhbar.replay import ReplayServer
@@ -36,12 +38,6 @@ print(server.base_url, server.catalog.size, round(load, 1), rss, flush=True)
 sys.stdin.read()
 server.stop()
 """
-
-
-def shared_corpora() -> list[Path]:
-    """Every corpus file of AKHBAR_SHARED (default ../shared): ANT and SaudiNewsNet, 62k articles."""
-    root = Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
-    return sorted((root / "corpora").glob("*/*.jsonl.gz"))
 
 
 def fetch_all(base: str, paths: list[str], threads: int) -> tuple[float, int, int]:

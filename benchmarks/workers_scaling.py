@@ -19,7 +19,6 @@ every run and the medians.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import statistics
@@ -28,10 +27,9 @@ import sys
 import textwrap
 import time
 import uuid
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import psycopg
+from bench_common import ant_corpora, get
 
 from akhbar.corpus import iter_corpus
 from akhbar.queue import JobQueue, schedule_due
@@ -59,22 +57,6 @@ WORKER = textwrap.dedent("""
     Worker(store, load_settings(), concurrency=int(sys.argv[2]), schedule_every=3600).run(until_idle=True)
     store.close()
 """)
-
-
-def ant_corpora() -> list[Path]:
-    """The ANT corpus files of AKHBAR_SHARED (default ../shared)."""
-    root = Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
-    return sorted((root / "corpora" / "ant-v2.1").glob("*.jsonl.gz"))
-
-
-def get_json(base: str, path: str) -> dict:
-    """GET a JSON document over a fresh connection."""
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
-    connection.request("GET", path)
-    body = connection.getresponse().read()
-    connection.close()
-    return json.loads(body)
 
 
 def fresh_schema(server: str) -> str:
@@ -181,7 +163,7 @@ def main() -> None:
         replay = subprocess.Popen([sys.executable, "-c", SERVER, str(args.articles), *map(str, corpora)],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         try:
-            manifest = get_json(replay.stdout.readline().strip(), "/_replay/manifest")
+            manifest = json.loads(get(replay.stdout.readline().strip(), "/_replay/manifest"))
             report["sources"] = len(manifest["sources"])
             report["crawl"] = {}
             for workers in args.workers:
