@@ -309,7 +309,7 @@ def run(db: DbOption = None, host: HostOption = None, port: PortOption = None) -
     import asyncio
     import logging
 
-    from akhbar.web.server import run_all
+    from akhbar.supervisor import run_all
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

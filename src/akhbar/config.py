@@ -38,6 +38,13 @@ class Settings:
     robots_ttl: float = 6 * 3600.0
     partial_retry_base: float = 600.0
     batch_size: int = 500
+    # web (docs/web.md): the public URL for absolute links (feeds); None = http://host:port
+    base_url: str | None = None
+    # largest request body accepted (bytes): the largest valid source (100 URLs of 2,000 characters) is ~205 KB
+    max_request_bytes: int = 256 * 1024
+    # the answer cache of each web process: at most this many answers and bytes
+    web_cache_entries: int = 1024
+    web_cache_bytes: int = 32 * 1024 * 1024
 
     @property
     def shared_path(self) -> Path:

@@ -74,7 +74,7 @@ def run(corpora: list[Path], limit_per_source: int | None, delay: float, replay_
         echo(f"replay: {len(manifest['sources'])} sites, {total:,} articles at {replay.base_url}/")
         echo(f"store: {settings.db}")
         try:
-            from akhbar.web.server import run_all
+            from akhbar.supervisor import run_all
         except ImportError as exc:
             echo(f"the web application is not available ({exc}): crawling only, nothing is served")
             asyncio.run(crawl_only(settings))

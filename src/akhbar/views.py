@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from akhbar.models import Article, SearchHit, Source, Story, Tag
+from akhbar.relate.similar import related_for
 from akhbar.store import SourceHealth, Store
-
-
-def iso_or_none(moment: datetime | None) -> str | None:
-    """A datetime as ISO 8601 UTC text."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+from akhbar.times import iso
 
 
 def tag_data(tag: Tag) -> dict[str, Any]:
@@ -26,7 +23,7 @@ def article_summary(article: Article) -> dict[str, Any]:
         "title": article.title,
         "source": article.source,
         "url": article.url,
-        "published": iso_or_none(article.published),
+        "published": iso(article.published),
         "category": article.category,
         "story_id": article.story_id,
     }
@@ -39,17 +36,13 @@ def story_summary(story: Story) -> dict[str, Any]:
         "title": story.title,
         "sources": story.sources,
         "articles": len(story.article_ids),
-        "first_seen": iso_or_none(story.first_seen),
-        "last_seen": iso_or_none(story.last_seen),
+        "first_seen": iso(story.first_seen),
+        "last_seen": iso(story.last_seen),
     }
 
 
 def related_articles(store: Store, article: Article) -> tuple[dict | None, list[dict]]:
-    """Read-also and similar entries of an article, from the relate stage where it is installed."""
-    try:
-        from akhbar.relate.similar import related_for  # type: ignore[import-not-found]
-    except ModuleNotFoundError:
-        return None, []
+    """Read-also and similar entries of an article (the relate stage's choice)."""
     read_also, similar = related_for(store, article)
     return (article_summary(read_also) if read_also else None), [article_summary(a) for a in similar]
 
@@ -85,7 +78,7 @@ def search_hit_data(hit: SearchHit) -> dict[str, Any]:
         "id": hit.id,
         "title": hit.title,
         "source": hit.source,
-        "published": iso_or_none(hit.published),
+        "published": iso(hit.published),
         "snippet": hit.snippet,
         "score": hit.score,
         "url": hit.url,
@@ -111,8 +104,8 @@ def health_data(health: SourceHealth) -> dict[str, Any]:
     """A source's fetch record as JSON-ready data."""
     mean = health.mean_fetch_seconds
     return {
-        "last_success": iso_or_none(health.last_success),
-        "last_error": iso_or_none(health.last_error),
+        "last_success": iso(health.last_success),
+        "last_error": iso(health.last_error),
         "last_error_message": health.last_error_message,
         "fetches": health.fetches,
         "errors": health.errors,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from webtest_helpers import ADMIN_TOKEN, XSS_TEXT, XSS_TITLE, free_port  # noqa: F401
+from webtest_helpers import ADMIN_TOKEN, BASE_URL, XSS_TEXT, XSS_TITLE, free_port  # noqa: F401
 
 from akhbar.config import Settings
 from akhbar.corpus import iter_corpus, record_from_article
@@ -126,8 +126,8 @@ def web_data(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 @pytest.fixture(scope="session")
 def settings(web_data: WebData) -> Settings:
-    """Settings with an admin token."""
-    return Settings(db=f"sqlite:///{web_data.path}", admin_token=ADMIN_TOKEN)
+    """Settings with an admin token and the site's public URL."""
+    return Settings(db=f"sqlite:///{web_data.path}", admin_token=ADMIN_TOKEN, base_url=BASE_URL)
 
 
 @pytest.fixture(scope="session")

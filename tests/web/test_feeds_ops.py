@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
+from webtest_helpers import BASE_URL
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -22,7 +24,7 @@ def atom(client, url: str) -> ET.Element:
     for entry in root.findall(f"{ATOM}entry"):
         for required in ("id", "title", "updated", "author/" + ATOM + "name"):
             assert entry.find(f"{ATOM}{required}") is not None, required
-        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("http://testserver/articles/")
+        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href").startswith(f"{BASE_URL}/articles/")
     return root
 
 

@@ -19,7 +19,7 @@ from webtest_helpers import free_port
 from akhbar.config import Settings
 from akhbar.models import Source
 from akhbar.store import open_store
-from akhbar.web.server import run_all
+from akhbar.supervisor import run_all
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import Request, Response
 
 from akhbar.httpdates import http_date, not_modified
-from akhbar.web.formatting import parse_moment
+from akhbar.times import parse_moment
 
 
 def etag_of(body: bytes) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from markupsafe import Markup, escape
+
+from akhbar.enrich.category import CATEGORIES
+from akhbar.times import parse_moment
 
 WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
 MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
@@ -22,15 +25,6 @@ ANT_SECTIONS = {
 }
 
 MARK_SPLIT = re.compile(r"(</?mark>)")
-
-
-def parse_moment(value: str | datetime | None) -> datetime | None:
-    """A datetime or ISO 8601 text as an aware UTC datetime."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def arabic_date(value: str | datetime | None, with_weekday: bool = True) -> str:
@@ -59,11 +53,7 @@ def category_name(category: str | None) -> str:
 
 
 def category_menu() -> dict[str, str]:
-    """The categories readers can filter by (id: Arabic name): the enrich stage's taxonomy where installed."""
-    try:
-        from akhbar.enrich.category import CATEGORIES  # type: ignore[import-not-found]
-    except ModuleNotFoundError:
-        return dict(ANT_SECTIONS)
+    """The categories readers can filter by (id: Arabic name): the enrich stage's taxonomy."""
     return {name: name for name in CATEGORIES}
 
 

@@ -16,7 +16,10 @@ from email.utils import parsedate_to_datetime
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UNCACHED_PREFIXES = ("/metrics", "/healthz", "/static/")
+#: Largest answer kept (bytes): a full article page is ~40 KB and a 30-entry feed ~60 KB; bigger answers are rare.
 MAX_BODY = 512 * 1024
+#: Bytes an entry costs beyond its body and headers (the Entry object, its key and the dict slot).
+ENTRY_OVERHEAD = 400
 
 
 @dataclass
@@ -30,46 +33,77 @@ class Entry:
     expires: float
     route: str | None = None
 
+    def size(self, key: bytes) -> int:
+        """The bytes this entry holds under `key`, as counted against the cache's byte bound."""
+        return len(key) + len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + ENTRY_OVERHEAD
+
 
 @dataclass
 class AnswerCache:
-    """A bounded LRU of answers that expire after `ttl` seconds (thread-safe)."""
+    """Answers that expire after `ttl` seconds, bounded in entries and in bytes (thread-safe).
+
+    Entries stay in insertion order; with one TTL for all, that is expiry order, so expired entries are
+    purged from the front on every lookup and store, and the bounds evict the soonest to expire first.
+    """
 
     ttl: float = 10.0
-    size: int = 4096
+    max_entries: int = 1024
+    max_bytes: int = 32 * 1024 * 1024
     entries: OrderedDict[bytes, Entry] = field(default_factory=OrderedDict)
+    sizes: dict[bytes, int] = field(default_factory=dict)
+    held_bytes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     hits: int = 0
     misses: int = 0
 
     def get(self, key: bytes) -> Entry | None:
         """A fresh entry, or None."""
-        now = time.monotonic()
         with self.lock:
+            self._purge(time.monotonic())
             entry = self.entries.get(key)
-            if entry is None or entry.expires < now:
+            if entry is None:
                 self.misses += 1
                 return None
-            self.entries.move_to_end(key)
             self.hits += 1
             return entry
 
     def put(self, key: bytes, entry: Entry) -> None:
-        """Keep an answer, dropping the least recently used beyond `size`."""
+        """Keep an answer unless it alone passes a bound; evict the oldest entries to stay within both."""
+        size = entry.size(key)
+        if size > self.max_bytes or self.max_entries < 1:
+            return
         with self.lock:
+            self._drop(key)
+            self._purge(time.monotonic())
+            while self.entries and (len(self.entries) >= self.max_entries or self.held_bytes + size > self.max_bytes):
+                self._drop(next(iter(self.entries)))
             self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            self.sizes[key] = size
+            self.held_bytes += size
 
     def clear(self) -> None:
-        """Forget everything (after a write)."""
+        """Forget everything (after a successful write)."""
         with self.lock:
             self.entries.clear()
+            self.sizes.clear()
+            self.held_bytes = 0
+
+    def _drop(self, key: bytes) -> None:
+        """Remove one entry if present (lock held)."""
+        if self.entries.pop(key, None) is not None:
+            self.held_bytes -= self.sizes.pop(key)
+
+    def _purge(self, now: float) -> None:
+        """Remove the expired entries at the front (lock held)."""
+        while self.entries:
+            key, oldest = next(iter(self.entries.items()))
+            if oldest.expires > now:
+                return
+            self._drop(key)
 
 
 def cache_key(scope: Scope) -> bytes | None:
-    """The key of a cacheable request (GET without credentials), else None."""
+    """The key of a cacheable request (GET without credentials): path and query, never the Host header."""
     if scope["method"] != "GET":
         return None
     path: str = scope["path"]
@@ -78,9 +112,7 @@ def cache_key(scope: Scope) -> bytes | None:
     for name, _ in scope.get("headers", ()):
         if name == b"authorization":
             return None
-    # the host is part of the key: feeds carry absolute URLs built from it
-    host = next((v for k, v in scope.get("headers", ()) if k == b"host"), b"")
-    return host + b" " + path.encode("utf-8", "surrogateescape") + b"?" + scope.get("query_string", b"")
+    return path.encode("utf-8", "surrogateescape") + b"?" + scope.get("query_string", b"")
 
 
 def header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
@@ -106,8 +138,6 @@ class MicroCacheMiddleware:
         """Answer from the cache or pass through and remember."""
         key = cache_key(scope) if scope["type"] == "http" and self.cache.ttl > 0 else None
         if key is None:
-            if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD"):
-                self.cache.clear()
             await self.app(scope, receive, send)
             return
         entry = self.cache.get(key)

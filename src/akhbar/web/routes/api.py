@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import hmac
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from akhbar import views
+from akhbar.errors import FetchError, UnsafeURLError
+from akhbar.fetch.safety import check_url
 from akhbar.models import Source
-from akhbar.web.app import ApiError
 from akhbar.web.caching import cached, newest
 from akhbar.web.cursor import (
     next_time_cursor,
@@ -18,12 +20,13 @@ from akhbar.web.cursor import (
     read_offset_cursor,
     read_time_cursor,
 )
-from akhbar.web.pages import MAX_QUERY, parse_day
+from akhbar.web.errors import ApiError
+from akhbar.web.guard import require_admin
+from akhbar.web.params import MAX_QUERY, Category, Cursor, day, in_id_range
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page (1–100).")]
-Cursor = Annotated[str | None, Query(max_length=100, description="The `next` value of the previous page.")]
 SOURCE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
@@ -43,26 +46,14 @@ class SourceIn(BaseModel):
 
 def json_response(request: Request, data: Any, last_modified: object = None, status_code: int = 200) -> Response:
     """JSON (Arabic kept as UTF-8) with ETag and Last-Modified."""
-    import json
-
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return cached(request, body, "application/json", last_modified, status_code)
-
-
-def require_admin(request: Request) -> None:
-    """Allow writes only with `Authorization: Bearer <AKHBAR_ADMIN_TOKEN>`; no token configured, no writes."""
-    token = request.app.state.settings.admin_token
-    if not token:
-        raise ApiError(403, "writes are disabled: set AKHBAR_ADMIN_TOKEN to enable them", "Forbidden")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise ApiError(401, "a valid bearer token is required", "Unauthorized", {"WWW-Authenticate": "Bearer"})
 
 
 @router.get("/articles", summary="Latest articles")
 def list_articles(request: Request, limit: Limit = 20, cursor: Cursor = None,
                   source: Annotated[str | None, Query(max_length=200)] = None,
-                  category: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+                  category: Category = None) -> Response:
     """Newest articles first; `next` is the cursor of the following page (null on the last)."""
     articles = request.app.state.store.latest_articles(
         limit=limit, before=read_time_cursor(cursor), source=source, category=category)
@@ -74,7 +65,7 @@ def list_articles(request: Request, limit: Limit = 20, cursor: Cursor = None,
 @router.get("/articles/{article_id}", summary="One article")
 def get_article(request: Request, article_id: int) -> Response:
     """An article with its text, tags, story, read-also and similar articles."""
-    data = views.article_view(request.app.state.store, article_id)
+    data = views.article_view(request.app.state.store, article_id) if in_id_range(article_id) else None
     if data is None:
         raise ApiError(404, f"no article {article_id}", "Not Found")
     return json_response(request, data, data["published"])
@@ -82,7 +73,7 @@ def get_article(request: Request, article_id: int) -> Response:
 
 @router.get("/stories", summary="Top stories")
 def list_stories(request: Request, limit: Limit = 20, cursor: Cursor = None,
-                 category: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+                 category: Category = None) -> Response:
     """Stories ranked by outlets covering them and recency."""
     offset = read_offset_cursor(cursor)
     stories = request.app.state.store.top_stories(limit=offset + limit + 1, category=category)[offset:]
@@ -95,7 +86,7 @@ def list_stories(request: Request, limit: Limit = 20, cursor: Cursor = None,
 @router.get("/stories/{story_id}", summary="One story (full coverage)")
 def get_story(request: Request, story_id: int) -> Response:
     """A story with every article, as a timeline and grouped by outlet."""
-    data = views.story_view(request.app.state.store, story_id)
+    data = views.story_view(request.app.state.store, story_id) if in_id_range(story_id) else None
     if data is None:
         raise ApiError(404, f"no story {story_id}", "Not Found")
     return json_response(request, data, data["last_seen"])
@@ -126,16 +117,37 @@ def get_source(request: Request, source_id: str, limit: Limit = 20, cursor: Curs
     return json_response(request, {**data, "next": next_time_cursor(data["results"], limit)})
 
 
-@router.post("/sources", status_code=201, summary="Add or replace a source (admin)")
-def add_source(request: Request, source: SourceIn) -> Response:
-    """Needs `Authorization: Bearer $AKHBAR_ADMIN_TOKEN`."""
-    require_admin(request)
+async def refuse_unsafe_urls(source: SourceIn, allow_private: bool) -> None:
+    """A 422 for any URL the crawler would refuse (akhbar.fetch.safety.check_url: private, loopback, ...).
+
+    A host that does not resolve now is accepted: the crawler checks every address again when it fetches.
+    """
+    for url in (source.home, *source.feeds, *source.sitemaps):
+        if not url:
+            continue
+        try:
+            await check_url(url, allow_private=allow_private)
+        except UnsafeURLError as exc:
+            raise ApiError(422, str(exc)) from None
+        except FetchError:
+            continue
+
+
+def save_source(request: Request, source: SourceIn) -> dict[str, Any]:
+    """Store a source and return it as saved."""
     store = request.app.state.store
     store.upsert_source(Source(**source.model_dump()))
-    request.app.state.names.loaded_at = float("-inf")
-    request.app.state.names.outlets_at = float("-inf")
-    saved = store.get_source(source.id)
-    return json_response(request, views.source_data(saved), status_code=201)
+    request.app.state.names.forget()
+    return views.source_data(store.get_source(source.id))
+
+
+@router.post("/sources", status_code=201, summary="Add or replace a source (admin)")
+async def add_source(request: Request, source: SourceIn) -> Response:
+    """Needs `Authorization: Bearer $AKHBAR_ADMIN_TOKEN`; URLs to private or local addresses are refused."""
+    require_admin(request)
+    await refuse_unsafe_urls(source, request.app.state.settings.allow_private_hosts)
+    saved = await run_in_threadpool(save_source, request, source)
+    return json_response(request, saved, status_code=201)
 
 
 @router.delete("/sources/{source_id}", status_code=204, summary="Remove a source (admin)")
@@ -144,8 +156,7 @@ def delete_source(request: Request, source_id: str) -> Response:
     require_admin(request)
     if not request.app.state.store.delete_source(source_id):
         raise ApiError(404, f"no source {source_id[:100]!r}", "Not Found")
-    request.app.state.names.loaded_at = float("-inf")
-    request.app.state.names.outlets_at = float("-inf")
+    request.app.state.names.forget()
     return Response(status_code=204)
 
 
@@ -162,7 +173,7 @@ def search(
     """Ranked results with highlighted snippets (escaped HTML with `<mark>`); `next` is the following page."""
     offset = read_offset_cursor(cursor)
     try:
-        start, end = parse_day(since), parse_day(until, end=True)
+        start, end = day(since), day(until, end=True)
     except ApiError:
         raise ApiError(422, "since/until must be YYYY-MM-DD") from None
     page = request.app.state.store.search(q, source=source, since=start, until=end, limit=limit, offset=offset)

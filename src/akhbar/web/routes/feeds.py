@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 
-from akhbar import views
 from akhbar.models import Article
-from akhbar.web.app import ApiError
+from akhbar.times import iso
+from akhbar.web.atom import FeedEntry, atom_feed
 from akhbar.web.caching import cached
-from akhbar.web.feeds import FeedEntry, atom_feed
+from akhbar.web.errors import ApiError
 from akhbar.web.formatting import category_name
-from akhbar.web.pages import MAX_QUERY
+from akhbar.web.params import MAX_QUERY, Category, in_id_range
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,8 +22,8 @@ ATOM = "application/atom+xml; charset=utf-8"
 
 
 def base_of(request: Request) -> str:
-    """The site's absolute base URL, without a trailing slash."""
-    return str(request.base_url).rstrip("/")
+    """The site's absolute base URL from the settings (never the request's Host header), no trailing slash."""
+    return str(request.app.state.base_url)
 
 
 def entries(request: Request, articles: list[Article]) -> list[FeedEntry]:
@@ -30,7 +31,7 @@ def entries(request: Request, articles: list[Article]) -> list[FeedEntry]:
     name = request.app.state.names.name
     return [
         FeedEntry(id=a.id, title=a.title, source_name=name(a.source),
-                  published=views.iso_or_none(a.published), original_url=a.url,
+                  published=iso(a.published), original_url=a.url,
                   summary=(a.summary or a.text or "").strip())
         for a in articles
         if a.id is not None
@@ -47,7 +48,7 @@ def feed(request: Request, title: str, page: str, items: list[FeedEntry]) -> Res
 
 
 @router.get("/feed.xml")
-def home_feed(request: Request, category: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+def home_feed(request: Request, category: Category = None) -> Response:
     """Latest articles."""
     articles = request.app.state.store.latest_articles(limit=FEED_SIZE, category=category)
     title = f"آخر الأخبار: {category_name(category)}" if category else "آخر الأخبار"
@@ -78,7 +79,7 @@ def source_feed(request: Request, source_id: str) -> Response:
 def story_feed(request: Request, story_id: int) -> Response:
     """Every article of a story, newest first."""
     store = request.app.state.store
-    story = store.get_story(story_id)
+    story = store.get_story(story_id) if in_id_range(story_id) else None
     if story is None:
         raise ApiError(404, "لم نجد هذه القصة.")
     articles = list(reversed(store.get_articles(story.article_ids)))[:FEED_SIZE * 2]
@@ -91,6 +92,4 @@ def search_feed(request: Request, q: Annotated[str, Query(min_length=1, max_leng
     store = request.app.state.store
     page = store.search(q, limit=FEED_SIZE)
     articles = store.get_articles([h.id for h in page.hits])
-    from urllib.parse import quote
-
     return feed(request, f"بحث: {q}", f"/search?q={quote(q)}", entries(request, articles))

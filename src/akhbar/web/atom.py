@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
+
+from akhbar.times import now_iso
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -29,6 +30,14 @@ def xml_text(value: str | None) -> str:
     return INVALID_XML.sub("", value or "")
 
 
+def http_href(url: str | None) -> str | None:
+    """An http(s) URL fit for an href (XML-illegal characters removed), else None (javascript:, data:, ...)."""
+    cleaned = xml_text(url).strip()
+    if cleaned.lower().startswith(("http://", "https://")):
+        return cleaned
+    return None
+
+
 def atom_time(value: str | None, fallback: str) -> str:
     """An RFC 3339 timestamp (the fallback when the value is missing)."""
     return value or fallback
@@ -36,16 +45,19 @@ def atom_time(value: str | None, fallback: str) -> str:
 
 def atom_feed(title: str, site_url: str, self_url: str, entries: list[FeedEntry],
               base_url: str, updated: str | None = None) -> bytes:
-    """An Atom 1.0 document; `base_url` (no trailing slash) makes the entries' links absolute."""
+    """An Atom 1.0 document; `base_url` (no trailing slash) makes the entries' links absolute.
+
+    Every text and attribute loses the characters XML 1.0 forbids; links to originals are kept only when http(s).
+    """
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        node = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        node = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
         if text is not None:
             node.text = xml_text(text)
         return node
 
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = now_iso()
     newest = max((e.published for e in entries if e.published), default=None)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": "ar"})
     sub(feed, "title", title)
@@ -65,8 +77,9 @@ def atom_feed(title: str, site_url: str, self_url: str, entries: list[FeedEntry]
         if entry.published:
             sub(node, "published", entry.published)
         sub(node, "link", rel="alternate", type="text/html", href=page)
-        if entry.original_url:
-            sub(node, "link", rel="via", href=entry.original_url)
+        original = http_href(entry.original_url)
+        if original:
+            sub(node, "link", rel="via", href=original)
         who = sub(node, "author")
         sub(who, "name", entry.source_name)
         if entry.summary:

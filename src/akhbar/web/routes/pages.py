@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from akhbar import views
-from akhbar.web.app import ApiError
 from akhbar.web.caching import cached, newest
 from akhbar.web.cursor import next_time_cursor, read_time_cursor
+from akhbar.web.errors import ApiError
+from akhbar.web.params import MAX_QUERY, Category, Cursor, day, in_id_range
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 10
 MAX_SEARCH_PAGE = 50
-MAX_QUERY = 256
-
-Category = Annotated[str | None, Query(max_length=64)]
-Cursor = Annotated[str | None, Query(max_length=100)]
 
 
 def render(request: Request, template: str, context: dict[str, Any], last_modified: object = None,
@@ -37,17 +33,6 @@ def render(request: Request, template: str, context: dict[str, Any], last_modifi
 def not_found(what: str) -> ApiError:
     """A 404 with an Arabic message."""
     return ApiError(404, f"لم نجد {what}.")
-
-
-def parse_day(value: str | None, end: bool = False) -> datetime | None:
-    """A YYYY-MM-DD form value as the start (or end) of that day in UTC."""
-    if not value:
-        return None
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise ApiError(400, "صيغة التاريخ غير صحيحة؛ استعمل سنة-شهر-يوم.") from None
-    return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
 
 
 @router.get("/")
@@ -74,7 +59,7 @@ def latest(request: Request, category: Category = None, before: Cursor = None) -
 @router.get("/stories/{story_id}")
 def story(request: Request, story_id: int) -> Response:
     """Full coverage of a story: by outlet and as a timeline."""
-    data = views.story_view(request.app.state.store, story_id)
+    data = views.story_view(request.app.state.store, story_id) if in_id_range(story_id) else None
     if data is None:
         raise not_found("هذه القصة")
     return render(request, "story.html", {"story": data}, data["last_seen"])
@@ -83,7 +68,7 @@ def story(request: Request, story_id: int) -> Response:
 @router.get("/articles/{article_id}")
 def article(request: Request, article_id: int) -> Response:
     """One article with its source, tags, read-also, similar articles and its story."""
-    data = views.article_view(request.app.state.store, article_id)
+    data = views.article_view(request.app.state.store, article_id) if in_id_range(article_id) else None
     if data is None:
         raise not_found("هذا المقال")
     return render(request, "article.html", {"article": data}, data["published"])
@@ -136,7 +121,7 @@ def search(
                                "hits": [], "total": 0, "pages": 0,
                                "outlets": request.app.state.names.outlets()}
     if q.strip():
-        result = store.search(q, source=source or None, since=parse_day(since), until=parse_day(until, end=True),
+        result = store.search(q, source=source or None, since=day(since), until=day(until, end=True),
                               limit=SEARCH_PAGE_SIZE, offset=(page - 1) * SEARCH_PAGE_SIZE)
         pages = min(MAX_SEARCH_PAGE, -(-result.total // SEARCH_PAGE_SIZE))
         context.update(hits=[views.search_hit_data(h) for h in result.hits], total=result.total, pages=pages)
