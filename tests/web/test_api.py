@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from webtest_helpers import ADMIN_TOKEN, XSS_TITLE
-
-PROBLEM = "application/problem+json"
-
-
-def problem(response, status: int) -> dict:
-    """Check a problem+json answer and return its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body = response.json()
-    assert body["status"] == status and body["title"] and "detail" in body
-    assert "Traceback" not in response.text
-    return body
+from webtest_helpers import ADMIN_TOKEN, XSS_TITLE, problem
 
 
 def test_articles_cursor_pagination_walks_without_overlap(client, web_data):

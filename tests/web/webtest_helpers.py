@@ -15,3 +15,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+PROBLEM = "application/problem+json"
+
+
+def problem(response, status: int) -> dict:
+    """Check a problem+json answer and return its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == status and body["title"] and "detail" in body
+    assert "Traceback" not in response.text
+    return body

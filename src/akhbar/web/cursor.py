@@ -6,14 +6,13 @@ import base64
 import binascii
 import re
 
-from akhbar.errors import AkhbarError
+from akhbar.web.errors import BadCursorError
+from akhbar.web.params import MAX_ID
 
 MAX_OFFSET = 1000
-STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-
-
-class BadCursorError(AkhbarError):
-    """A cursor that this server did not hand out (or that is out of range)."""
+STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", re.ASCII)
+ROW_ID = re.compile(r"[1-9]\d{0,18}", re.ASCII)  # at most 19 digits; MAX_ID bounds it exactly
+OFFSET = re.compile(r"\d{1,4}", re.ASCII)
 
 
 def _encode(text: str) -> str:
@@ -44,7 +43,7 @@ def read_time_cursor(cursor: str | None) -> tuple[str, int] | None:
         return None
     kind, _, rest = _decode(cursor).partition(":")
     published, _, raw_id = rest.partition("|")
-    if kind != "t" or not STAMP.match(published) or not raw_id.isdigit():
+    if kind != "t" or not STAMP.fullmatch(published) or not ROW_ID.fullmatch(raw_id) or int(raw_id) > MAX_ID:
         raise BadCursorError("malformed cursor")
     return published, int(raw_id)
 
@@ -59,7 +58,7 @@ def read_offset_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
     kind, _, raw = _decode(cursor).partition(":")
-    if kind != "o" or not raw.isdigit() or not 0 <= int(raw) <= MAX_OFFSET:
+    if kind != "o" or not OFFSET.fullmatch(raw) or int(raw) > MAX_OFFSET:
         raise BadCursorError("malformed cursor")
     return int(raw)
 

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from akhbar.web.cursor import BadCursorError
+from akhbar.errors import AkhbarError
 
 log = logging.getLogger("akhbar.web")
 
@@ -31,6 +31,10 @@ HTML_DETAILS = {
     405: "هذه الطريقة غير مسموحة لهذا العنوان.",
     500: "حدث خطأ غير متوقع. سجّلنا المشكلة، يرجى المحاولة بعد قليل.",
 }
+
+
+class BadCursorError(AkhbarError):
+    """A pagination cursor that this server did not hand out (or that is out of range): a 400."""
 
 
 class ApiError(Exception):
