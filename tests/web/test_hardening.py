@@ -3,8 +3,13 @@ checked first, Atom links from the configured base URL, private URLs refused, a 
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -276,3 +281,45 @@ def test_healthz_reads_the_store(web_data, tmp_path, caplog):
             assert client.get("/").status_code == 500  # the pages fail too: health says so
     finally:
         store.close()
+
+
+READ_ONLY_PROBE = """
+import json, sys
+from fastapi.testclient import TestClient
+from akhbar.config import Settings
+from akhbar.store import open_store
+from akhbar.web import create_app
+
+store = open_store(sys.argv[1])
+paths = json.loads(sys.argv[2])
+with TestClient(create_app(store, Settings()), raise_server_exceptions=False) as client:
+    print(json.dumps({"read_only": store.read_only, **{p: client.get(p).status_code for p in paths}}))
+"""
+
+
+def can_mount_read_only() -> bool:
+    """True when this process may make a private read-only bind mount (root in a mount namespace)."""
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount --bind / /mnt && mount -o remount,ro,bind /mnt"],
+                           capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None or not can_mount_read_only(),
+                    reason="needs unshare and mount rights for a read-only bind mount")
+def test_read_routes_on_a_read_only_store(web_data, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    with sqlite3.connect(web_data.path) as original, sqlite3.connect(folder / "web.db") as copy:
+        original.backup(copy)
+    paths = ["/", "/latest", f"/articles/{web_data.korea_ids[0]}", f"/stories/{web_data.story_id}", "/sources",
+             "/sources/BBC", "/search?q=" + quote("كوريا"), "/feed.xml", "/api/v1/articles",
+             "/api/v1/search?q=" + quote("كوريا"), "/healthz", "/metrics"]
+    script = (f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && "
+              f'exec "$0" -c "$1" "$2" "$3"')
+    done = subprocess.run(["unshare", "-m", "sh", "-c", script, sys.executable, READ_ONLY_PROBE,
+                           f"sqlite:///{folder / 'web.db'}", json.dumps(paths)],
+                          capture_output=True, text=True, check=False, env=os.environ)
+    assert done.returncode == 0, done.stderr[-2000:]
+    statuses = json.loads(done.stdout.strip().splitlines()[-1])
+    assert statuses == {"read_only": True, **dict.fromkeys(paths, 200)}
+    assert not (folder / "web.db-wal").exists()

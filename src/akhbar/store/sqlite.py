@@ -131,7 +131,11 @@ class SQLiteStore:
             with self.path.open("rb") as handle:
                 if handle.read(16) != b"SQLite format 3\x00":
                     raise NotADatabaseError(f"{self.path} is not an SQLite database; refusing to open it")
-        self.migrate()
+        # a file we cannot write (read-only mount or permissions) is opened read-only: reads work, writes fail
+        self.read_only = self.path.exists() and not (os.access(self.path, os.W_OK)
+                                                     and os.access(self.path.parent, os.W_OK))
+        if not self.read_only:
+            self.migrate()
 
     # connections and transactions -------------------------------------------------------------
 
@@ -148,10 +152,12 @@ class SQLiteStore:
     def _connect(self) -> sqlite3.Connection:
         """Open a connection with the pragmas Akhbar relies on."""
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=self.busy_timeout)
+            conn = sqlite3.connect(self._target(), isolation_level=None, check_same_thread=False,
+                                   timeout=self.busy_timeout, uri=self.read_only)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            if not self.read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA cache_size = -65536")
@@ -160,6 +166,13 @@ class SQLiteStore:
         with self._lock:
             self._connections.append(conn)
         return conn
+
+    def _target(self) -> str | Path:
+        """What sqlite3 opens: the path, or a read-only URI (immutable where no -shm file can be created)."""
+        if not self.read_only:
+            return self.path
+        mode = "ro" if os.access(self.path.parent, os.W_OK) else "ro&immutable=1"
+        return f"{self.path.resolve().as_uri()}?mode={mode}"
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
         """A typed, clear error for an sqlite3 exception."""
