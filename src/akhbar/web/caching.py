@@ -16,12 +16,12 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
-def cached(request: Request, body: str | bytes, media_type: str, last_modified: object = None,
+def cached(request: Request, body: str | bytes, media_type: str, last_modified: str | datetime | None = None,
            status_code: int = 200, max_age: int = 60) -> Response:
     """A response with ETag, Last-Modified and Cache-Control, or 304 when the client's copy is current."""
     raw = body.encode("utf-8") if isinstance(body, str) else body
     etag = etag_of(raw)
-    moment = parse_moment(last_modified) if last_modified else None  # type: ignore[arg-type]
+    moment = parse_moment(last_modified)
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
     if moment is not None:
         headers["Last-Modified"] = http_date(moment)
@@ -30,7 +30,7 @@ def cached(request: Request, body: str | bytes, media_type: str, last_modified: 
     return Response(raw, status_code=status_code, media_type=media_type, headers=headers)
 
 
-def newest(*values: object) -> datetime | None:
+def newest(*values: str | datetime | None) -> datetime | None:
     """The latest of several datetimes or ISO texts (None when there is none)."""
-    moments = [m for m in (parse_moment(v) for v in values if v) if m]  # type: ignore[arg-type]
+    moments = [m for m in (parse_moment(v) for v in values) if m]
     return max(moments) if moments else None

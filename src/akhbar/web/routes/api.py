@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -43,7 +44,7 @@ class SourceIn(BaseModel):
     enabled: bool = True
 
 
-def json_response(request: Request, data: Any, last_modified: object = None, status_code: int = 200) -> Response:
+def json_response(request: Request, data: Any, last_modified: str | datetime | None = None, status_code: int = 200) -> Response:
     """JSON (Arabic kept as UTF-8) with ETag and Last-Modified."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return cached(request, body, "application/json", last_modified, status_code)

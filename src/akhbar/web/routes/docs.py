@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,20 +29,9 @@ DOCS_PAGE = """<!doctype html>
 """
 
 
-def swagger_assets() -> Path | None:
-    """The folder of the bundled Swagger UI files (None when the package is missing)."""
-    try:
-        from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
-    except ModuleNotFoundError:
-        return None
-    return Path(swagger_ui_path)
-
-
 def mount_assets(app: FastAPI) -> None:
-    """Serve Swagger UI's files under /static/swagger."""
-    folder = swagger_assets()
-    if folder is not None:
-        app.mount("/static/swagger", StaticFiles(directory=str(folder)), name="swagger")
+    """Serve Swagger UI's files (the swagger-ui-bundle-v2 package) under /static/swagger."""
+    app.mount("/static/swagger", StaticFiles(directory=str(Path(swagger_ui_path))), name="swagger")
 
 
 @router.get("/docs")

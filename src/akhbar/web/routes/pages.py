@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -20,7 +21,7 @@ SEARCH_PAGE_SIZE = 10
 MAX_SEARCH_PAGE = 50
 
 
-def render(request: Request, template: str, context: dict[str, Any], last_modified: object = None,
+def render(request: Request, template: str, context: dict[str, Any], last_modified: str | datetime | None = None,
            status_code: int = 200) -> Response:
     """Render a template into a cached HTML response."""
     state = request.app.state
