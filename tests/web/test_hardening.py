@@ -22,7 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 from webtest_helpers import ADMIN_TOKEN, BASE_URL, problem
 
-from akhbar.config import Settings
+from akhbar.config import Settings, load_settings
 from akhbar.errors import ConfigError
 from akhbar.store import Store, open_store
 from akhbar.web import create_app
@@ -221,6 +221,12 @@ def test_atom_hrefs_are_http_and_xml_clean():
 
 
 def test_the_base_url_setting():
+    env = {"AKHBAR_BASE_URL": "https://akhbar.example/", "AKHBAR_MAX_REQUEST_BYTES": "1024",
+           "AKHBAR_WEB_CACHE_ENTRIES": "10", "AKHBAR_WEB_CACHE_BYTES": "65536"}
+    loaded = load_settings(env, toml_path=None)
+    assert (loaded.base_url, loaded.max_request_bytes, loaded.web_cache_entries, loaded.web_cache_bytes) == (
+        "https://akhbar.example/", 1024, 10, 65536)
+    assert site_base_url(loaded) == "https://akhbar.example"
     assert site_base_url(Settings()) == "http://127.0.0.1:8000"
     assert site_base_url(Settings(base_url="https://news.example/")) == "https://news.example"
     with pytest.raises(ConfigError):
@@ -286,7 +292,7 @@ def test_healthz_reads_the_store(web_data, tmp_path, caplog):
 READ_ONLY_PROBE = """
 import json, sys
 from fastapi.testclient import TestClient
-from akhbar.config import Settings
+from akhbar.config import Settings, load_settings
 from akhbar.store import open_store
 from akhbar.web import create_app
 
