@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from akhbar.models import Tag
 from akhbar.relate.vectors import Vector, add_into, cosine, top, unit
 
 WINDOW = timedelta(days=3)  # a story stops taking articles after this long without one
@@ -268,6 +269,6 @@ class StoryClusterer:
 ENTITY_TYPES = frozenset({"person", "place", "organisation", "organization"})
 
 
-def entity_keys(tags: Sequence) -> frozenset[str]:
+def entity_keys(tags: Sequence[Tag]) -> frozenset[str]:
     """The keys of an article's tags that name entities (people, places, organisations)."""
     return frozenset((t.key or t.slug) for t in tags if t.type in ENTITY_TYPES and (t.key or t.slug))
