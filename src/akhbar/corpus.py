@@ -72,7 +72,7 @@ def article_from_record(record: object, path: str, line: int) -> Article:
     if not isinstance(record, dict):
         raise CorpusError(path, line, "not a JSON object")
     external_id, url, title, source = (_required(record, name, path, line) for name in REQUIRED_FIELDS)
-    url = analyzer.clean_url(url)
+    url = analyzer.clean_url(str(record["url"]))  # controls removed from the raw URL, not made spaces
     if not url:
         raise CorpusError(path, line, "missing or empty 'url'")
     if len(url) > MAX_URL_CHARS:

@@ -68,8 +68,8 @@ def clean_text(text: str) -> str:
 
 
 def clean_title(title: str) -> str:
-    """The display form of a title, cut to MAX_TITLE_CHARS."""
-    cleaned = analyzer.normalize(analyzer.scrub(title))
+    """The display form of a title on one line, cut to MAX_TITLE_CHARS."""
+    cleaned = analyzer.normalize(analyzer.one_line(title))
     return analyzer.normalize(cap(cleaned, MAX_TITLE_CHARS)) if len(cleaned) > MAX_TITLE_CHARS else cleaned
 
 
