@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from akhbar.models import Tag
 from akhbar.relate.vectors import Vector, add_into, cosine, top, unit
+from akhbar.times import parse_iso, stamp
 
 WINDOW = timedelta(days=3)  # a story stops taking articles after this long without one
 CENTROID_TERMS = 150  # terms kept in a story's centroid (and title centroid)
@@ -79,7 +80,7 @@ class StoryState:
         """The state as JSON text (floats rounded)."""
         return json.dumps({
             "centroid": _rounded(self.centroid), "titles": _rounded(self.titles), "entities": self.entities,
-            "size": self.size, "first_seen": self.first_seen.isoformat(), "last_seen": self.last_seen.isoformat(),
+            "size": self.size, "first_seen": stamp(self.first_seen), "last_seen": stamp(self.last_seen),
             "sources": self.sources, "recent": [_rounded(v) for v in self.recent], "title": self.title,
             "central_id": self.central_id, "central_vector": _rounded(self.central_vector),
             "members": self.members,
@@ -91,7 +92,7 @@ class StoryState:
         d = json.loads(text)
         return cls(
             id=story_id, centroid=d["centroid"], titles=d["titles"], entities=d["entities"], size=d["size"],
-            first_seen=datetime.fromisoformat(d["first_seen"]), last_seen=datetime.fromisoformat(d["last_seen"]),
+            first_seen=parse_iso(d["first_seen"]), last_seen=parse_iso(d["last_seen"]),
             sources=d["sources"], recent=d["recent"], title=d["title"], central_id=d["central_id"],
             central_vector=d["central_vector"], members=d["members"],
         )
