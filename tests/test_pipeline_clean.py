@@ -24,8 +24,14 @@ HOSTILE = st.sampled_from(
 TEXT = st.text(alphabet=st.one_of(HOSTILE, st.characters()), max_size=60)
 
 
-def article(title: str, text: str = "نص", url: str = "http://example.com/a", source: str = "testsrc",
-            summary: str | None = None, author: str | None = None) -> Article:
+def article(
+    title: str,
+    text: str = "نص",
+    url: str = "http://example.com/a",
+    source: str = "testsrc",
+    summary: str | None = None,
+    author: str | None = None,
+) -> Article:
     """A small article with the given fields."""
     return Article(url=url, title=title, text=text, source=source, summary=summary, author=author)
 
@@ -44,8 +50,14 @@ def is_clean(value: str, keep: str = "") -> bool:
 def test_clean_article_leaves_no_surrogate_or_control_character_and_is_idempotent(
     title: str, text: str, summary: str, url: str, source: str, author: str, repeat: int
 ) -> None:
-    raw = article(title * repeat, text, "http://example.com/" + url, source="s" + source, summary=summary,
-                  author=author * repeat * 5)
+    raw = article(
+        title * repeat,
+        text,
+        "http://example.com/" + url,
+        source="s" + source,
+        summary=summary,
+        author=author * repeat * 5,
+    )
     cleaned = clean_article(raw)
     for value in (cleaned.title, cleaned.url, cleaned.source, cleaned.author or ""):
         assert is_clean(value), repr(value)
@@ -54,8 +66,16 @@ def test_clean_article_leaves_no_surrogate_or_control_character_and_is_idempoten
     assert len(cleaned.title) <= MAX_TITLE_CHARS and len(cleaned.url) <= MAX_URL_CHARS
     assert len(cleaned.source) <= MAX_SOURCE_CHARS and len(cleaned.author or "") <= MAX_AUTHOR_CHARS
     fields = (cleaned.title, cleaned.url, cleaned.source, cleaned.text, cleaned.summary, cleaned.author)
-    again = clean_article(article(cleaned.title, cleaned.text, cleaned.url, source=cleaned.source,
-                                  summary=cleaned.summary, author=cleaned.author))
+    again = clean_article(
+        article(
+            cleaned.title,
+            cleaned.text,
+            cleaned.url,
+            source=cleaned.source,
+            summary=cleaned.summary,
+            author=cleaned.author,
+        )
+    )
     assert (again.title, again.url, again.source, again.text, again.summary, again.author) == fields
 
 

@@ -11,7 +11,9 @@ import re
 
 # Caps, measured on the 62,555 articles of the shared corpora (ANT v2.1 and SaudiNewsNet):
 MAX_TITLE_CHARS = 1_000  # longest real title 181 (99.9th percentile 106): a title past this is junk, cut
-MAX_URL_CHARS = 2_048  # longest real URL 399; sitemaps.org allows under 2,048: a longer one rejects the article
+MAX_URL_CHARS = (
+    2_048  # longest real URL 399; sitemaps.org allows under 2,048: a longer one rejects the article
+)
 MAX_SOURCE_CHARS = 200  # longest source 12 characters, outlet names under 60: cut past this
 MAX_AUTHOR_CHARS = 300  # longest real author line 255 (99.9th percentile 81): cut past this
 
