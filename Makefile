@@ -1,4 +1,4 @@
-# Akhbar: the two commands of the README, plus demo and lint.
+# Akhbar: the two commands of the README, plus demo and lint (ruff check, ruff format --check, mypy).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -27,6 +27,8 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

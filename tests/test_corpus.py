@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import json
 
 from akhbar.corpus import MAX_TEXT_CHARS, iter_corpus, record_from_article
+from akhbar.text.hygiene import MAX_AUTHOR_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS
 from corpus_helpers import article_record, write_corpus
 
 
@@ -68,3 +70,44 @@ def test_truncated_gzip_keeps_what_came_before_and_reports_the_break(tmp_path):
     result = list(iter_corpus(path))
     assert result[-1].error is not None and "gzip" in result[-1].error.reason
     assert 0 < sum(1 for r in result if r.article) < 200
+
+
+def test_hostile_lines_are_rejected_with_file_and_line_and_the_rest_goes_in(tmp_path):
+    lines = [
+        article_record(1),
+        "[" * 100_000 + "]" * 100_000,
+        article_record(2, published="[/x]"),
+        article_record(3, url="http://example.com/" + "a" * MAX_URL_CHARS),
+        article_record(4, published="2018-05-01T00:00:00Z" * 100),
+        article_record(5, source="\x00\x01"),
+        article_record(6),
+    ]
+    path = write_corpus(tmp_path / "hostile.jsonl", lines)
+    result = list(iter_corpus(path))
+    assert [r.article.external_id for r in result if r.article] == ["T-1", "T-6"]
+    bad = {r.line: r.error for r in result if r.error}
+    assert set(bad) == {2, 3, 4, 5, 6}
+    assert bad[2].reason == "JSON nested too deep"
+    assert bad[3].reason == "invalid date '[/x]'"
+    assert bad[4].reason.startswith(f"URL is {MAX_URL_CHARS + 19:,} characters, over the limit")
+    assert bad[5].reason.startswith("invalid date") and len(bad[5].reason) < 100
+    assert bad[6].reason == "missing or empty 'source'"
+    assert all(str(error).startswith(f"{path}:{line}: ") for line, error in bad.items())
+
+
+def test_surrogates_and_control_characters_are_taken_out_and_lengths_capped(tmp_path):
+    record = article_record(
+        1, title="عنوان\ud800 الخبر\x00\x07 " + "ط" * 10_000_000, url=" http://example.com/a\x00b\n",
+        text="فقرة\udc00 أولى\x1a\x1aفقرة ثانية\r\nثالثة\tهنا", author="كاتب\x0b" * 100, source="testsrc\x7f",
+    )
+    path = tmp_path / "s.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="ascii")  # \ud800 written as a JSON escape
+    article = next(iter(iter_corpus(path))).article
+    assert article.title.startswith("عنوان الخبر  ") and len(article.title) == MAX_TITLE_CHARS
+    assert article.url == "http://example.com/ab"
+    assert article.text == "فقرة أولى  فقرة ثانية\nثالثة\tهنا"
+    assert len(article.author) <= MAX_AUTHOR_CHARS and "\x0b" not in article.author
+    assert article.source == "testsrc"
+    for value in (article.title, article.url, article.text, article.author, article.source):
+        value.encode("utf-8")  # no lone surrogate left: strict UTF-8 encodes it
+        assert not any(ord(c) < 32 and c not in "\n\t" for c in value)

@@ -159,3 +159,23 @@ def test_an_import_ends_with_every_stage_state_saved(tmp_path, store):
     corpus = write_corpus(tmp_path / "c.jsonl", [article_record(i) for i in range(7)])
     import_corpora([corpus], Pipeline.default(store), batch_size=3)
     assert json.loads(store.get_state(STATE_NAME))["n_docs"] == 7
+
+
+def test_cli_import_of_hostile_lines_stores_every_good_line_and_names_the_bad(tmp_path):
+    surrogate = '{"id": "T-3", "source": "testsrc", "url": "http://example.com/s", "title": "عنوان\\ud800\\u0000خبر", "text": "نص\\udc00 الخبر"}'
+    corpus = write_corpus(tmp_path / "hostile.jsonl", [
+        article_record(1), "[" * 100_000 + "]" * 100_000, surrogate, article_record(4, published="[/x]"),
+        article_record(5),
+    ])
+    db = tmp_path / "s.db"
+    result = run_cli("import", "--db", f"sqlite:///{db}", "-q", str(corpus))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = result.stderr.replace("\n", "")
+    assert f"{corpus}:2: JSON nested too deep" in errors and f"{corpus}:4: invalid date '[/x]'" in errors
+    assert result.stdout.strip().startswith("imported 3, updated 0, unchanged 0, rejected 2")
+    conn = sqlite3.connect(db)
+    rows = dict(conn.execute("SELECT url, title FROM articles").fetchall())
+    conn.close()
+    assert set(rows) == {"http://example.com/news/1", "http://example.com/s", "http://example.com/news/5"}
+    assert rows["http://example.com/s"] == "عنوان خبر"

@@ -137,7 +137,7 @@ def import_(
                 report = import_corpora(
                     corpus, pipeline, batch_size=batch_size,
                     on_batch=lambda n: progress.advance(task, n),
-                    on_error=lambda e: progress.console.print(f"[yellow]rejected[/yellow] {e}"),
+                    on_error=lambda e: progress.console.print(Text.assemble(("rejected", "yellow"), " ", str(e))),
                 )
             except KeyboardInterrupt:
                 err_console.print("interrupted: the batches already committed are kept; re-run to finish")

@@ -6,6 +6,7 @@ import os
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from akhbar.errors import ConfigError
 
@@ -52,8 +53,8 @@ class Settings:
         return Path(self.shared)
 
 
-def _coerce(name: str, raw: object, kind: type | str) -> object:
-    """Turn a raw string or TOML value into the field's type."""
+def _coerce(name: str, raw: Any, kind: type | str) -> Any:
+    """Turn a raw string or TOML value (any type TOML has) into the field's type."""
     text = str(kind)
     if raw is None:
         return None

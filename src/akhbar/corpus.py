@@ -1,4 +1,9 @@
-"""Read corpus files: JSON Lines (optionally gzip) of articles in the format of DESIGN.md."""
+"""Read corpus files: JSON Lines (optionally gzip) of articles in the format of DESIGN.md.
+
+A line that cannot be an article (not JSON, nested too deep, a field of the wrong type, a URL over its
+cap) becomes an error naming file:line; the other lines are read as usual. Every string read loses lone
+surrogates and control characters, and title, source and author are cut to their caps.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,22 @@ import json
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from akhbar import text as analyzer
 from akhbar.errors import CorpusError
 from akhbar.models import Article
+from akhbar.text.hygiene import MAX_AUTHOR_CHARS, MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, cap
+from akhbar.times import parse_iso, stamp
 
 MAX_TEXT_CHARS = 2_000_000
-REQUIRED_FIELDS = ("id", "url", "title")
+REQUIRED_FIELDS = ("id", "url", "title", "source")
+# The longest date a corpus writes is 25 characters (2018-02-01T10:00:00+03:00); longer is not a date.
+MAX_DATE_CHARS = 64
+
+#: Kept for the CLI, which imports it under this name for its date options (akhbar.times.parse_iso).
+parse_iso_datetime = parse_iso
 
 
 @dataclass
@@ -27,28 +40,49 @@ class CorpusLine:
     error: CorpusError | None = None
 
 
-def parse_iso_datetime(value: str) -> datetime:
-    """Parse an ISO 8601 timestamp into an aware UTC datetime (naive means UTC)."""
-    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+def _field(record: dict[str, object], name: str) -> str:
+    """A text field scrubbed, ends stripped (inner spacing kept as the corpus wrote it); "" when not text."""
+    value = record.get(name)
+    return analyzer.scrub(value).strip() if isinstance(value, str) else ""
+
+
+def _required(record: dict[str, object], name: str, path: str, line: int) -> str:
+    """A required text field, scrubbed, or CorpusError when it is missing, not text or empty."""
+    cleaned = _field(record, name)
+    if not cleaned:
+        raise CorpusError(path, line, f"missing or empty {name!r}")
+    return cleaned
+
+
+def _published(record: dict[str, object], path: str, line: int) -> datetime | None:
+    """The record's publication time, None when it has none, or CorpusError when it is not ISO 8601."""
+    published = record.get("published")
+    if published in (None, ""):
+        return None
+    if not isinstance(published, str) or len(published) > MAX_DATE_CHARS:
+        raise CorpusError(path, line, f"invalid date {str(published)[:MAX_DATE_CHARS]!r}")
+    try:
+        return parse_iso(analyzer.scrub(published))
+    except ValueError:
+        raise CorpusError(path, line, f"invalid date {analyzer.one_line(published)!r}") from None
 
 
 def article_from_record(record: object, path: str, line: int) -> Article:
     """Validate one decoded corpus record and turn it into an Article, or raise CorpusError."""
     if not isinstance(record, dict):
         raise CorpusError(path, line, "not a JSON object")
-    for name in REQUIRED_FIELDS:
-        value = record.get(name)
-        if not isinstance(value, str) or not value.strip():
-            raise CorpusError(path, line, f"missing or empty {name!r}")
-    if not record.get("source") or not isinstance(record.get("source"), str):
-        raise CorpusError(path, line, "missing or empty 'source'")
+    external_id, url, title, source = (_required(record, name, path, line) for name in REQUIRED_FIELDS)
+    url = analyzer.clean_url(str(record["url"]))  # controls removed from the raw URL, not made spaces
+    if not url:
+        raise CorpusError(path, line, "missing or empty 'url'")
+    if len(url) > MAX_URL_CHARS:
+        raise CorpusError(path, line, f"URL is {len(url):,} characters, over the limit of {MAX_URL_CHARS:,}")
     text = record.get("text") or ""
     summary = record.get("summary") or None
     if not isinstance(text, str) or (summary is not None and not isinstance(summary, str)):
         raise CorpusError(path, line, "'text' and 'summary' must be strings")
+    text = analyzer.scrub(text)
+    summary = analyzer.scrub(summary) if summary else None
     if len(text) > MAX_TEXT_CHARS:
         raise CorpusError(
             path, line, f"text is {len(text):,} characters, over the limit of {MAX_TEXT_CHARS:,}"
@@ -58,27 +92,16 @@ def article_from_record(record: object, path: str, line: int) -> Article:
         if not summary or not summary.strip():
             raise CorpusError(path, line, "empty text and no summary")
         text, partial = summary, True
-    published = record.get("published")
-    when: datetime | None = None
-    if published not in (None, ""):
-        if not isinstance(published, str):
-            raise CorpusError(path, line, f"invalid date {published!r}")
-        try:
-            when = parse_iso_datetime(published)
-        except ValueError:
-            raise CorpusError(path, line, f"invalid date {published!r}") from None
-    category = record.get("category")
-    author = record.get("author")
     return Article(
-        url=record["url"].strip(),
-        title=record["title"].strip(),
+        url=url,
+        title=cap(title, MAX_TITLE_CHARS),
         text=text,
-        source=record["source"].strip(),
-        published=when,
-        external_id=record["id"].strip(),
+        source=cap(analyzer.one_line(source), MAX_SOURCE_CHARS),
+        published=_published(record, path, line),
+        external_id=analyzer.one_line(external_id),
         summary=summary,
-        author=author if isinstance(author, str) and author.strip() else None,
-        category=category if isinstance(category, str) and category.strip() else None,
+        author=cap(_field(record, "author"), MAX_AUTHOR_CHARS) or None,
+        category=analyzer.one_line(_field(record, "category")) or None,
         partial=partial,
     )
 
@@ -108,6 +131,9 @@ def iter_corpus(path: str | Path) -> Iterator[CorpusLine]:
             except json.JSONDecodeError as exc:
                 yield CorpusLine(str(path), number, error=CorpusError(str(path), number, f"malformed JSON ({exc.msg})"))
                 continue
+            except RecursionError:
+                yield CorpusLine(str(path), number, error=CorpusError(str(path), number, "JSON nested too deep"))
+                continue
             try:
                 yield CorpusLine(str(path), number, article=article_from_record(record, str(path), number))
             except CorpusError as exc:
@@ -118,14 +144,14 @@ def iter_corpus(path: str | Path) -> Iterator[CorpusLine]:
         yield CorpusLine(str(path), number + 1, error=CorpusError(str(path), number + 1, f"cannot read file ({exc.strerror or exc})"))
 
 
-def record_from_article(article: Article) -> dict:
+def record_from_article(article: Article) -> dict[str, object]:
     """The corpus-format record of an article (the inverse of article_from_record)."""
     return {
         "id": article.external_id or str(article.id),
         "source": article.source,
         "url": article.url,
         "title": article.title,
-        "published": article.published.strftime("%Y-%m-%dT%H:%M:%SZ") if article.published else None,
+        "published": stamp(article.published) if article.published else None,
         "category": article.category,
         "summary": article.summary,
         "text": article.text,

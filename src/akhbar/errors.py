@@ -69,3 +69,12 @@ class RedirectError(FetchError):
 
 class ContentDecodingError(FetchError):
     """A body's Content-Encoding is unsupported or its compressed data is broken."""
+
+
+class ArticleRejectedError(AkhbarError):
+    """An article cannot be stored as it is (a URL over its cap, an empty URL or title)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url[:200]}: {reason}")
+        self.url = url
+        self.reason = reason

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from akhbar.corpus import CorpusLine, iter_corpus
 from akhbar.errors import CorpusError
-from akhbar.models import ImportCounts
+from akhbar.models import Article, ImportCounts
 from akhbar.pipeline import Pipeline
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -77,7 +77,7 @@ def import_corpora(
     """Import corpus files through the pipeline; each batch is one transaction."""
     report = ImportReport()
     started = time.perf_counter()
-    batch = []
+    batch: list[Article] = []
 
     def flush() -> None:
         if batch:
@@ -96,6 +96,7 @@ def import_corpora(
                 if on_batch:
                     on_batch(1)
                 continue
+            assert line.article is not None  # a CorpusLine holds an article or an error
             batch.append(line.article)
             if len(batch) >= batch_size:
                 flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,8 @@ BODY = ("قال البيت الأبيض إن كوريا الشمالية سلم�
 
 def article(n: int, **fields: object) -> Article:
     """A small article."""
-    values = {"url": f"http://example.com/{n}", "title": "كوريا الشمالية تسلم روسيا ذخائر", "text": BODY,
-              "source": "test"} | fields
-    return Article(**values)  # type: ignore[arg-type]
+    base = Article(url=f"http://example.com/{n}", title="كوريا الشمالية تسلم روسيا ذخائر", text=BODY, source="test")
+    return replace(base, **fields)
 
 
 def test_stage_sets_and_saves_tags_language_and_category(store: Store) -> None:

@@ -39,7 +39,7 @@ def sample_queries(files: Sequence[Path], count: int, seed: int = 7) -> list[str
     """Queries of 1–3 consecutive content words drawn from article titles."""
     rng = random.Random(seed)
     titles = [line.article.title for path in files for line in iter_corpus(path) if line.article]
-    queries = []
+    queries: list[str] = []
     while len(queries) < count and titles:
         words = [t.text for t in analyzer.tokens(rng.choice(titles)) if analyzer.term_of(t.key)]
         if not words:

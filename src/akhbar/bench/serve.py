@@ -59,7 +59,7 @@ def pick_targets(db_url: str, articles: int = 5000, queries: int = 3000, seed: i
         start = rng.randint(0, len(words) - size)
         chosen.append(" ".join(words[start : start + size]))
     categories = sorted({a.category for a in found if a.category})
-    return Targets([a.id for a in found], chosen, categories)
+    return Targets([a.id for a in found if a.id is not None], chosen, categories)
 
 
 def next_url(kind: str, targets: Targets, rng: random.Random) -> str:

@@ -26,7 +26,8 @@ def enrich_article(tagger: Tagger, article: Article, observe: bool = True) -> No
 
 
 def save_enrichment(store: Store, article: Article) -> None:
-    """Write an enriched article's tags, language and category."""
+    """Write an enriched article's tags, language and category (a stored article: it has its id)."""
+    assert article.id is not None
     store.set_article_tags(article.id, article.tags)
     store.set_article_enrichment(article.id, article.language, article.category)
 

@@ -12,7 +12,7 @@ import argparse
 import gzip
 import json
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from akhbar.config import load_settings
@@ -20,6 +20,7 @@ from akhbar.corpus import iter_corpus
 from akhbar.enrich.candidates import document_of
 from akhbar.enrich.category import MODEL_FILE, NaiveBayes, features, section_category, train_naive_bayes
 from akhbar.pipeline import clean_article
+from akhbar.times import parse_iso
 
 
 def labelled_samples(paths: list[Path]) -> list[tuple[datetime | None, Counter[str], str]]:
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "data" / MODEL_FILE)
     parser.add_argument("--split-date", default="2018-08-01")
     args = parser.parse_args(argv)
-    split = datetime.fromisoformat(args.split_date).replace(tzinfo=UTC)
+    split = parse_iso(args.split_date)
     samples = labelled_samples(sorted(args.ant.glob("*.jsonl.gz")))
     early = [(f, label) for when, f, label in samples if when is not None and when < split]
     late = [(f, label) for when, f, label in samples if when is None or when >= split]

@@ -67,8 +67,9 @@ def detect_charset(body: bytes, content_type: str | None = None) -> str:
     if decodes(body, "utf-8"):
         return "utf-8"
     guess = from_bytes(body[:65536]).best()
-    if guess is not None and codec_name(guess.encoding):
-        return codec_name(guess.encoding)  # type: ignore[return-value]
+    guessed = codec_name(guess.encoding) if guess is not None else None
+    if guessed:
+        return guessed
     return from_header or "utf-8"
 
 

@@ -151,7 +151,7 @@ class DuplicateFinder:
 
     def _near(self, article_id: int, own: set[int], minhash: MinHash) -> int | None:
         """The earliest LSH candidate that passes the direct check."""
-        candidates = sorted(c for c in self.lsh.query(minhash) if c != article_id)
+        candidates: list[int] = sorted(c for c in self.lsh.query(minhash) if c != article_id)
         if not candidates:
             return None
         found = self.store.article_terms(candidates)

@@ -77,21 +77,21 @@ class RelateStage:
 
     def process(self, store: Store, articles: Sequence[Article]) -> None:
         """Find each article's duplicates and story."""
-        batch = sorted((a for a in articles if a.id), key=lambda a: (a.published or EARLIEST, a.id))
+        batch = sorted(((a.id, a) for a in articles if a.id), key=lambda pair: (pair[1].published or EARLIEST, pair[0]))
         if not batch:
             return
-        terms = {i: (interned(t), interned(b)) for i, (t, b) in store.article_terms([a.id for a in batch]).items()}
+        ids = [article_id for article_id, _ in batch]
+        terms = {i: (interned(t), interned(b)) for i, (t, b) in store.article_terms(ids).items()}
         if self.stats is None:
-            self._load(store, self._moment(batch[0]))
+            self._load(store, self._moment(batch[0][1]))
         else:
-            for article in batch:
-                title, body = terms.get(article.id, ([], []))
+            for article_id, _ in batch:
+                title, body = terms.get(article_id, ([], []))
                 self.stats.add([*title, *body])
-        existing = {a.id: a for a in store.get_articles([a.id for a in batch])}
-        for article in batch:
-            title, body = terms.get(article.id, ([], []))
-            current = existing.get(article.id)
-            self._relate(store, article, current, title, body)
+        existing = {a.id: a for a in store.get_articles(ids)}
+        for article_id, article in batch:
+            title, body = terms.get(article_id, ([], []))
+            self._relate(store, article_id, article, existing.get(article_id), title, body)
         self._save_dirty(store)
 
     def _save_dirty(self, store: Store) -> None:
@@ -101,15 +101,15 @@ class RelateStage:
             store.save_story_state(state.id, state.last_seen, state.to_json())
         self.dirty.clear()
 
-    def _relate(self, store: Store, article: Article, current: Article | None, title: list[str],
-                body: list[str]) -> None:
-        """Duplicates, then story, for one article."""
+    def _relate(self, store: Store, article_id: int, article: Article, current: Article | None,
+                title: list[str], body: list[str]) -> None:
+        """Duplicates, then story, for one stored article (article_id is its store id)."""
         assert self.finder is not None and self.clusterer is not None and self.stats is not None
         moment = self._moment(article)
-        original = self.finder.find(article.id, moment, title, body)
+        original = self.finder.find(article_id, moment, title, body)
         into = None
         if original is not None:
-            group = self._group(store, original, article, current)
+            group = self._group(store, original, article_id, current)
             article.duplicate_group = group
             into = self._story_of(store, original)
         if current is not None and current.story_id:
@@ -117,9 +117,9 @@ class RelateStage:
             return
         found = features(article, title, body, self.stats, moment)
         if into is not None and into not in self.clusterer.stories:
-            store.assign_story(article.id, into)  # a late copy joins its original's closed story
+            store.assign_story(article_id, into)  # a late copy joins its original's closed story
             article.story_id = into
-            store.save_article_profile(article.id, Profile(found.vector, found.entities, []).to_json())
+            store.save_article_profile(article_id, Profile(found.vector, found.entities, []).to_json())
             return
         decision = self.clusterer.assign(found, into=into)
         state = decision.story
@@ -130,20 +130,20 @@ class RelateStage:
             store.merge_stories(state.id, merged.id)
             self.dirty.pop(merged.id, None)
         self.dirty[state.id] = state
-        store.assign_story(article.id, state.id)
+        store.assign_story(article_id, state.id)
         article.story_id = state.id
         nearby = [(s, score) for s, score in decision.nearby if score >= NEARBY_SCORE][:RELATED_STORIES]
-        store.save_article_profile(article.id, Profile(found.vector, found.entities, nearby).to_json())
+        store.save_article_profile(article_id, Profile(found.vector, found.entities, nearby).to_json())
 
     @staticmethod
-    def _group(store: Store, original: int, article: Article, current: Article | None) -> int:
+    def _group(store: Store, original: int, article_id: int, current: Article | None) -> int:
         """Put an article in the duplicate group of the earlier article it copies."""
         if current is not None and current.duplicate_group:
             return current.duplicate_group
         found = store.get_articles([original])
         group = found[0].duplicate_group if found and found[0].duplicate_group else 0
         canonical = (store.duplicate_group_canonical(group) or original) if group else original
-        return store.save_duplicate_group(group, canonical, [original, article.id])
+        return store.save_duplicate_group(group, canonical, [original, article_id])
 
     @staticmethod
     def _story_of(store: Store, article_id: int) -> int | None:

@@ -14,7 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from akhbar.models import Tag
 from akhbar.relate.vectors import Vector, add_into, cosine, top, unit
+from akhbar.times import parse_iso, stamp
 
 WINDOW = timedelta(days=3)  # a story stops taking articles after this long without one
 CENTROID_TERMS = 150  # terms kept in a story's centroid (and title centroid)
@@ -78,7 +80,7 @@ class StoryState:
         """The state as JSON text (floats rounded)."""
         return json.dumps({
             "centroid": _rounded(self.centroid), "titles": _rounded(self.titles), "entities": self.entities,
-            "size": self.size, "first_seen": self.first_seen.isoformat(), "last_seen": self.last_seen.isoformat(),
+            "size": self.size, "first_seen": stamp(self.first_seen), "last_seen": stamp(self.last_seen),
             "sources": self.sources, "recent": [_rounded(v) for v in self.recent], "title": self.title,
             "central_id": self.central_id, "central_vector": _rounded(self.central_vector),
             "members": self.members,
@@ -90,7 +92,7 @@ class StoryState:
         d = json.loads(text)
         return cls(
             id=story_id, centroid=d["centroid"], titles=d["titles"], entities=d["entities"], size=d["size"],
-            first_seen=datetime.fromisoformat(d["first_seen"]), last_seen=datetime.fromisoformat(d["last_seen"]),
+            first_seen=parse_iso(d["first_seen"]), last_seen=parse_iso(d["last_seen"]),
             sources=d["sources"], recent=d["recent"], title=d["title"], central_id=d["central_id"],
             central_vector=d["central_vector"], members=d["members"],
         )
@@ -268,6 +270,6 @@ class StoryClusterer:
 ENTITY_TYPES = frozenset({"person", "place", "organisation", "organization"})
 
 
-def entity_keys(tags: Sequence) -> frozenset[str]:
+def entity_keys(tags: Sequence[Tag]) -> frozenset[str]:
     """The keys of an article's tags that name entities (people, places, organisations)."""
     return frozenset((t.key or t.slug) for t in tags if t.type in ENTITY_TYPES and (t.key or t.slug))

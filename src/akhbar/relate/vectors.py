@@ -39,13 +39,13 @@ class TermStats:
         return math.log((self.documents + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
 
-def term_counts(title_terms: list[str], body_terms: list[str]) -> Counter[str]:
+def term_counts(title_terms: list[str], body_terms: list[str]) -> dict[str, float]:
     """Weighted counts: title terms boosted, the lead in full, the rest of the body at half weight."""
-    counts: Counter[str] = Counter(body_terms[:LEAD_TERMS])
+    counts: dict[str, float] = dict(Counter(body_terms[:LEAD_TERMS]))
     for term, n in Counter(body_terms[LEAD_TERMS:]).items():
-        counts[term] += 0.5 * n
+        counts[term] = counts.get(term, 0) + 0.5 * n
     for term, n in Counter(title_terms).items():
-        counts[term] += TITLE_BOOST * n
+        counts[term] = counts.get(term, 0) + TITLE_BOOST * n
     return counts
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from akhbar.corpus import parse_iso_datetime
 from akhbar.errors import ReplayError
+from akhbar.times import parse_iso
 
 
 class Clock(Protocol):
@@ -80,6 +80,6 @@ def _parse_start(text: str, first: datetime | None) -> datetime | None:
     if text.lower() == "start":
         return first or datetime(1970, 1, 1, tzinfo=UTC)
     try:
-        return parse_iso_datetime(text)
+        return parse_iso(text)
     except ValueError:
         return None

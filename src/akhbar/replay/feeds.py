@@ -9,15 +9,12 @@ from xml.sax.saxutils import escape, quoteattr
 from akhbar.replay.catalog import ReplayArticle, SiteTimeline
 from akhbar.replay.pages import paragraphs
 from akhbar.replay.sites import SiteProfile
+from akhbar.times import day_of
+from akhbar.times import stamp as iso  # the name replay.app uses (feeds.iso)
 
 FEED_ITEMS = 50
 SITEMAP_INDEX_THRESHOLD = 1000  # sources with more articles get an index of daily sitemaps
 TRACKING = "utm_source=rss&utm_medium=feed&utm_campaign=akhbar-replay"
-
-
-def iso(when: datetime) -> str:
-    """An ISO 8601 UTC timestamp with a Z."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def feed_link(profile: SiteProfile, base_url: str, art: ReplayArticle) -> str:
@@ -106,7 +103,7 @@ def sitemap_days(site: SiteTimeline, now: float | None) -> dict[str, list[Replay
     """Published articles grouped by UTC day (YYYY-MM-DD; undated ones under the timeline's first day)."""
     days: dict[str, list[ReplayArticle]] = {}
     for art in site.articles[:site.visible_count(now)]:
-        day = datetime.fromtimestamp(art.visible_at, UTC).strftime("%Y-%m-%d")
+        day = day_of(datetime.fromtimestamp(art.visible_at, UTC))
         days.setdefault(day, []).append(art)
     return days
 

@@ -6,7 +6,6 @@ import functools
 import json
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
 from html import escape
 
 from akhbar.replay.catalog import ReplayArticle, SiteTimeline
@@ -20,6 +19,7 @@ from akhbar.replay.sites import (
     WRONG_HEADER,
     SiteProfile,
 )
+from akhbar.times import stamp
 
 COMMENTS = (
     "خبر مهم، شكرا على المتابعة المستمرة.",
@@ -85,7 +85,7 @@ def head(profile: SiteProfile, art: ReplayArticle, ctx: PageContext) -> str:
             f'<meta property="og:image" content="{ctx.base_url}/{profile.slug}/static/img/{art.number}.jpg">',
         ]
         if art.published:
-            parts.append(f'<meta property="article:published_time" content="{_iso(art.published)}">')
+            parts.append(f'<meta property="article:published_time" content="{stamp(art.published)}">')
         if art.category:
             parts.append(f'<meta property="article:section" content="{escape(art.category_name)}">')
     if JSONLD in profile.metadata:
@@ -97,11 +97,6 @@ def head(profile: SiteProfile, art: ReplayArticle, ctx: PageContext) -> str:
                  f"gtag('js',new Date());gtag('config','UA-{art.number % 99991}-1');</script>")
     parts.append("</head>")
     return "\n".join(parts)
-
-
-def _iso(when: datetime) -> str:
-    """An ISO 8601 UTC timestamp with a Z."""
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _lead(art: ReplayArticle, limit: int = 160) -> str:
@@ -121,8 +116,8 @@ def _jsonld(profile: SiteProfile, art: ReplayArticle, url: str, ctx: PageContext
         "inLanguage": "ar",
     }
     if art.published:
-        data["datePublished"] = _iso(art.published)
-        data["dateModified"] = _iso(art.published)
+        data["datePublished"] = stamp(art.published)
+        data["dateModified"] = stamp(art.published)
     if art.author:
         data["author"] = {"@type": "Person", "name": art.author}
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
@@ -166,7 +161,7 @@ def byline(profile: SiteProfile, art: ReplayArticle) -> str:
     if art.published:
         printed = escape(printed_date(art.published, profile.date_style))
         if TIME in profile.metadata:
-            parts.append(f'<time datetime="{_iso(art.published)}">{printed}</time>')
+            parts.append(f'<time datetime="{stamp(art.published)}">{printed}</time>')
         else:
             parts.append(f'<span class="date">{printed}</span>')
     return f'<div class="byline">{" ".join(parts)}</div>' if parts else ""

@@ -52,12 +52,13 @@ _SNOWBALL = Stemmer.Stemmer("arabic")
 
 def snowball(word: str) -> str:
     """Snowball Arabic (PyStemmer) on a clitic-stripped key-form word."""
-    return _SNOWBALL.stemWord(word)
+    stemmed: str = _SNOWBALL.stemWord(word)  # PyStemmer ships no type information
+    return stemmed
 
 
 def snowball_noun(word: str) -> str:
     """Snowball Arabic in its noun mode (it takes a word without the article for a verb): ال + the word, article off."""
-    stemmed = _SNOWBALL.stemWord("ال" + word)
+    stemmed: str = _SNOWBALL.stemWord("ال" + word)
     return stemmed[2:] if stemmed.startswith("ال") else stemmed
 
 
