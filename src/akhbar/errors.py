@@ -69,3 +69,7 @@ class RedirectError(FetchError):
 
 class ContentDecodingError(FetchError):
     """A body's Content-Encoding is unsupported or its compressed data is broken."""
+
+
+class TruncatedBodyError(FetchError):
+    """A body is shorter or longer than its Content-Length: what was read is not the whole document."""
