@@ -31,10 +31,10 @@ from akhbar.errors import (
     TruncatedBodyError,
     UnsafeURLError,
 )
-from akhbar.extract.urls import host_of
+from akhbar.extract.urls import host_of, origin_of
 from akhbar.fetch.charset import decode_body
 from akhbar.fetch.politeness import Politeness
-from akhbar.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
+from akhbar.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules
 from akhbar.fetch.safety import GuardedStream, Resolver, SafeNetworkBackend, check_host_syntax, check_scheme
 from akhbar.httpdates import parse_http_date
 from akhbar.models import FetchResult
@@ -191,7 +191,7 @@ class Fetcher:
         self.on_result = on_result
         self.agent = settings.user_agent
         self.politeness = Politeness(settings.per_host_concurrency, settings.global_concurrency,
-                                     settings.crawl_delay)
+                                     settings.crawl_delay, settings.max_crawl_delay)
         self.robots = RobotsCache(self._fetch_robots, settings.robots_ttl)
         self.rng = random.Random(seed)
         self.network = SafeNetworkBackend(settings.allow_private_hosts, resolver)
@@ -278,7 +278,7 @@ class Fetcher:
                 raise
             if not rules.allowed(current, self.agent):
                 raise RobotsDisallowedError(f"{current}: disallowed by robots.txt")
-            self.politeness.set_host_delay(host_of(current), rules.crawl_delay(self.agent))
+            self._apply_crawl_delay(current, rules, source)
             headers = {}
             if accept:
                 headers["Accept"] = accept
@@ -363,6 +363,16 @@ class Fetcher:
                 continue
             return response.status, response.text()
         return None, ""
+
+    def _apply_crawl_delay(self, url: str, rules: RobotsRules, source: str | None) -> None:
+        """Use the host's Crawl-delay within the cap; a capped delay is written once to the fetch log."""
+        asked = rules.crawl_delay(self.agent)
+        applied = self.politeness.set_host_delay(host_of(url), asked)
+        if asked is not None and asked > applied and not rules.cap_reported:
+            rules.cap_reported = True
+            self._record(FetchResult(origin_of(url) + "/robots.txt", 200, 0.0, 0, source,
+                                     f"robots.txt Crawl-delay of {asked:g} s capped at {applied:g} s "
+                                     "(setting max_crawl_delay)"))
 
     def _record(self, result: FetchResult) -> None:
         """Hand a fetch outcome to the fetch log."""
