@@ -73,3 +73,7 @@ class ContentDecodingError(FetchError):
 
 class TruncatedBodyError(FetchError):
     """A body is shorter or longer than its Content-Length: what was read is not the whole document."""
+
+
+class UnresolvableHostError(FetchError):
+    """A host name has no address (the resolver failed or answered nothing)."""

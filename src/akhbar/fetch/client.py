@@ -29,6 +29,7 @@ from akhbar.errors import (
     RedirectError,
     RobotsDisallowedError,
     TruncatedBodyError,
+    UnresolvableHostError,
     UnsafeURLError,
 )
 from akhbar.extract.urls import host_of, origin_of
@@ -273,7 +274,7 @@ class Fetcher:
                 raise
             try:
                 rules = await self.robots.rules_for(current)
-            except UnsafeURLError as exc:  # the host's robots.txt was refused at connect time: so is the page
+            except (UnsafeURLError, UnresolvableHostError) as exc:  # robots.txt's host refused or unknown: the page's too
                 self._record(FetchResult(current, None, 0.0, 0, source, str(exc), False))
                 raise
             if not rules.allowed(current, self.agent):
@@ -353,7 +354,7 @@ class Fetcher:
             try:
                 await self._check(current)
                 response = await self._get(current, {}, None, MAX_ROBOTS_BYTES)
-            except UnsafeURLError:
+            except (UnsafeURLError, UnresolvableHostError):
                 raise
             except FetchError:
                 return None, ""

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import httpcore
 
-from akhbar.errors import FetchError, UnsafeURLError
+from akhbar.errors import UnresolvableHostError, UnsafeURLError
 
 ALLOWED_SCHEMES = ("http", "https")
 ALLOW_HINT = "(set AKHBAR_ALLOW_PRIVATE_HOSTS=1 to allow it)"
@@ -110,7 +110,7 @@ async def system_resolve(host: str, port: int) -> list[str]:
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"{host}: cannot resolve ({exc})") from exc
+        raise UnresolvableHostError(f"{host}: cannot resolve ({exc})") from exc
     return sorted({str(info[4][0]) for info in infos})
 
 
@@ -142,7 +142,7 @@ async def resolve_checked(host: str, port: int, allow_private: bool, resolver: R
     literal = _literal(host)
     addresses = [literal] if literal is not None else await (resolver or system_resolve)(host, port)
     if not addresses:
-        raise FetchError(f"{host}: the resolver gave no address")
+        raise UnresolvableHostError(f"{host}: cannot resolve (the resolver gave no address)")
     if not allow_private:
         for address in addresses:
             reason = unsafe_reason(address)
