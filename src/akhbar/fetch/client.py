@@ -44,6 +44,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_ERRORS = (httpx.TransportError, asyncio.TimeoutError, TimeoutError)
 MAX_BACKOFF = 60.0
+# Answers without a body: their Content-Length (some servers send the entity's on a 304) is not checked.
+NO_BODY_STATUSES = frozenset({204, 304})
 
 
 @dataclass
@@ -343,7 +345,7 @@ class Fetcher:
             if wire > cap:
                 raise BodyTooLargeError(f"body over the {cap:,}-byte cap")
             decoder.feed(chunk)
-        if declared.isdigit():
+        if declared.isdigit() and answer.status_code not in NO_BODY_STATUSES:
             check_length(answer, int(declared), wire)
         return decoder.finish(), wire
 

@@ -200,14 +200,14 @@ class GuardedStream(httpcore.AsyncNetworkStream):
         return self.inner.get_extra_info(info)
 
     def excess_bytes(self, declared: int) -> int:
-        """Bytes the server sent beyond the head and `declared` body bytes of the current answer."""
+        """Bytes the server sent beyond the head and `declared` body bytes of the current answer, as far as read.
+
+        Only bytes already read count: a readable socket after the body may be a plain close (EOF) or a TLS
+        close_notify, which are no lie."""
         end = self.head.find(b"\r\n\r\n")
         if end < 0:
             return 0
-        extra = self.received - (end + 4) - declared
-        if extra <= 0 and self.inner.get_extra_info("is_readable"):
-            extra = 1  # more is waiting on the socket after the whole declared body
-        return max(0, extra)
+        return max(0, self.received - (end + 4) - declared)
 
 
 class SafeNetworkBackend(httpcore.AsyncNetworkBackend):
