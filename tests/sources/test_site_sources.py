@@ -164,3 +164,12 @@ def test_a_source_whose_feed_moved_finds_it_again_and_goes_on(store) -> None:
     health = store.source_health("test-news")
     assert "rediscovered" in health.last_error_message and "all.xml" in health.last_error_message
     assert "/sport/sitemap-news.xml" not in site.paths()
+
+
+@pytest.mark.parametrize("module", ["akhbar.sources", "akhbar.fetch", "akhbar.fetch.crawler", "akhbar.sources.opml"])
+def test_each_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

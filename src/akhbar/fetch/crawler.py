@@ -34,7 +34,7 @@ from akhbar.fetch.feeds import FeedPoll, fetch_article, poll_feed
 from akhbar.fetch.polling import PollPolicy, next_interval, observe_rate
 from akhbar.models import Article, FetchResult, ImportCounts, Source
 from akhbar.pipeline import Pipeline
-from akhbar.sources.registry import feed_gone, rediscover_feeds
+from akhbar.sources import registry as source_registry  # a module: akhbar.sources imports this package back
 from akhbar.store import Store
 
 MAX_CHILD_SITEMAPS = 50
@@ -283,7 +283,7 @@ class Crawler:
             except (FetchError, ExtractError) as exc:
                 summary.error(f"{source.id}: {exc}")
                 ok = False
-                if holder is feeds_state and url not in repaired and feed_gone(exc):
+                if holder is feeds_state and url not in repaired and source_registry.feed_gone(exc):
                     found = await self._feed_failed(source, url, str(exc))
                     repaired.update(found)
                     queue += [(u, feeds_state, None) for u in found]
@@ -312,7 +312,7 @@ class Crawler:
 
     async def _feed_failed(self, source: Source, url: str, reason: str) -> list[str]:
         """A feed or sitemap that stopped working: rediscover the source's documents, save them, return the new ones."""
-        repair = await rediscover_feeds(self.fetcher, source, url, reason)
+        repair = await source_registry.rediscover_feeds(self.fetcher, source, url, reason)
         self._log.append(FetchResult(url, None, 0.0, 0, source.id, repair.note(), fetched_at=datetime.now(UTC)))
         if not repair.found:
             return []
