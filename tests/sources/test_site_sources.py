@@ -173,3 +173,15 @@ def test_each_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
 
     done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_opml_feeds_without_a_home_group_by_host_and_homes_split_by_path() -> None:
+    from akhbar.sources import parse_opml
+
+    opml = """<opml version="2.0"><body>
+      <outline text="A" type="rss" xmlUrl="https://www.hespress.com/feed"/>
+      <outline text="B" type="rss" xmlUrl="https://www.hespress.com/sport/feed"/>
+      <outline text="BBC" type="rss" xmlUrl="https://feeds.bbci.co.uk/arabic/rss.xml" htmlUrl="https://www.bbc.com/arabic"/>
+      <outline text="BBC News" type="rss" xmlUrl="https://feeds.bbci.co.uk/news/rss.xml" htmlUrl="https://www.bbc.com/news/"/>
+    </body></opml>"""
+    assert [s.id for s in parse_opml(opml)] == ["hespress-com", "bbc-com-arabic", "bbc-com-news"]

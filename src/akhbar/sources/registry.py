@@ -83,7 +83,8 @@ def owner_of(url: str, sources: list[Source]) -> Source | None:
     host, path = _site_key(url)[0], urlsplit(url).path or "/"
     best: tuple[int, Source] | None = None
     for source in sources:
-        for home in [source.home] if source.home else [*source.feeds, *source.sitemaps][:1]:
+        documents = [*source.feeds, *source.sitemaps][:1]  # without a home, a feed's site is its whole host
+        for home in [source.home] if source.home else [origin_home(u) for u in documents]:
             home_host, prefix = _site_key(home)
             if home_host == host and path.startswith(prefix) and (best is None or len(prefix) > best[0]):
                 best = (len(prefix), source)
