@@ -19,6 +19,7 @@ from akhbar.models import Source
 from akhbar.replay import ReplayServer
 from akhbar.sources.registry import home_prefix, owner_of, page_name, source_id_for, strip_tagline
 from akhbar.store import open_store
+from backends import pg_url, store_url  # noqa: F401
 
 SITES = ("bbc", "cnn", "france24")
 PER_SITE = 5
@@ -185,3 +186,34 @@ def test_opml_feeds_without_a_home_group_by_host_and_homes_split_by_path() -> No
       <outline text="BBC News" type="rss" xmlUrl="https://feeds.bbci.co.uk/news/rss.xml" htmlUrl="https://www.bbc.com/news/"/>
     </body></opml>"""
     assert [s.id for s in parse_opml(opml)] == ["hespress-com", "bbc-com-arabic", "bbc-com-news"]
+
+
+@pytest.fixture
+def any_store(store_url: str):  # noqa: F811 (the fixture imported from backends)
+    """A fresh store on each backend (SQLite, and PostgreSQL when it runs)."""
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+def test_a_store_from_before_paths_gives_each_site_its_articles(any_store) -> None:
+    from akhbar.models import Article
+    from akhbar.sources import claim_articles
+
+    base = "http://127.0.0.1:8000"
+    old = Source(id="127-0-0-1", name="فرانس 24", home=f"{base}/france24/", feeds=[f"{base}/france24/ar/rss"])
+    any_store.upsert_source(old)  # the last of three adds that overwrote each other
+    urls = {site: [f"{base}/{site}/2024/{i}" for i in range(3)] for site in SITES}
+    any_store.write_articles([Article(url=u, title=f"عنوان {u[-1]}", text="نص " + u, source=old.id)
+                              for site in SITES for u in urls[site]])
+    moved = {}
+    for site in SITES:
+        source = Source(id=source_id_for(f"{base}/{site}/"), name=site, home=f"{base}/{site}/")
+        any_store.upsert_source(source)
+        moved[site] = claim_articles(any_store, source)
+    assert moved == {site: 3 for site in SITES}
+    by_source = {}
+    for article in any_store.iter_articles():
+        by_source.setdefault(article.source, []).append(article.url)
+    assert {k: sorted(v) for k, v in by_source.items()} == {f"127-0-0-1-{s}": sorted(urls[s]) for s in SITES}
+    assert claim_articles(any_store, Source(id="root", name="r", home=f"{base}/")) == 0  # never from a longer prefix

@@ -4,6 +4,7 @@ feed rediscovery) and OPML."""
 from akhbar.sources.opml import export_opml, parse_opml
 from akhbar.sources.registry import (
     FeedRepair,
+    claim_articles,
     default_sources,
     discover_source,
     home_prefix,
@@ -14,5 +15,5 @@ from akhbar.sources.registry import (
     sources_from_manifest,
 )
 
-__all__ = ["FeedRepair", "default_sources", "discover_source", "export_opml", "home_prefix", "install_defaults",
+__all__ = ["FeedRepair", "claim_articles", "default_sources", "discover_source", "export_opml", "home_prefix", "install_defaults",
            "owner_of", "parse_opml", "rediscover_feeds", "source_id_for", "sources_from_manifest"]

@@ -67,15 +67,16 @@ def home_prefix(url: str) -> str:
 
 
 def _site_key(url: str) -> tuple[str, str]:
-    """(host without www. and port, path prefix) of a URL: the same site over http and https, with or without www."""
+    """(host[:port] without www., path prefix) of a URL: the same site over http and https, with or without www."""
     parts = urlsplit(home_prefix(url))
-    return (parts.hostname or "").removeprefix("www."), parts.path
+    return parts.netloc.removeprefix("www."), parts.path
 
 
 def source_id_for(url: str) -> str:
-    """A source id from a site's host and path prefix: https://www.bbc.com/arabic -> bbc-com-arabic."""
-    host, path = _site_key(url)
-    return re.sub(r"[^a-z0-9]+", "-", f"{host or 'source'} {path}".lower()).strip("-") or "source"
+    """A source id from a site's host (no port) and path prefix: https://www.bbc.com/arabic -> bbc-com-arabic."""
+    host = (urlsplit(url).hostname or "source").lower().removeprefix("www.")
+    path = _site_key(url)[1]
+    return re.sub(r"[^a-z0-9]+", "-", f"{host} {path}").strip("-") or "source"
 
 
 def owner_of(url: str, sources: list[Source]) -> Source | None:
@@ -95,6 +96,32 @@ def sources_from_manifest(manifest: dict) -> list[Source]:
     """The sources of a replay manifest (`/_replay/manifest`), ids = corpus source names."""
     return [Source(id=s["name"], name=s.get("title") or s["name"], home=s.get("home"), feeds=list(s.get("feeds", [])),
                    sitemaps=list(s.get("sitemaps", [])), language="ar") for s in manifest.get("sources", [])]
+
+
+def prefix_variants(prefix: str) -> list[str]:
+    """A home prefix as articles may be stored: http and https, with and without www."""
+    parts = urlsplit(prefix)
+    host = parts.netloc.removeprefix("www.")
+    return [f"{scheme}://{www}{host}{parts.path}" for scheme in ("https", "http") for www in ("", "www.")]
+
+
+def claim_articles(store: Store, source: Source) -> int:
+    """Move to a source the stored articles under its home prefix, unless a source with a longer prefix covers
+    them (stores from before sources had paths, where the sites of one host shared one source, heal this way)."""
+    if not source.home:
+        return 0
+    host, prefix = _site_key(source.home)
+    moved = 0
+    for other in store.list_sources():
+        home = other.home or next((origin_home(u) for u in [*other.feeds, *other.sitemaps]), None)
+        if other.id == source.id:
+            continue
+        if home is not None:
+            other_host, other_prefix = _site_key(home)
+            if other_host == host and len(other_prefix) > len(prefix) and other_prefix.startswith(prefix):
+                continue  # a more specific site under this one keeps its own articles
+        moved += sum(store.move_articles(other.id, source.id, p) for p in prefix_variants(home_prefix(source.home)))
+    return moved
 
 
 def feed_links(html: str, base: str) -> list[str]:
