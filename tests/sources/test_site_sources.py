@@ -134,7 +134,9 @@ def sitemap(base: str, paths: list[str]) -> bytes:
             f"{urls}</urlset>").encode()
 
 
-def test_a_source_whose_feed_moved_finds_it_again_and_goes_on(store) -> None:
+@pytest.mark.parametrize("gone", [Page(b"gone", 404, "text/plain"), Page(b"gone", 410, "text/plain"),
+                                  Page(b"", 301, headers={"Location": "/news/"})], ids=["404", "410", "moved-to-html"])
+def test_a_source_whose_feed_moved_finds_it_again_and_goes_on(store, gone: Page) -> None:
     with LoopbackSite() as site:
         base = site.base_url
         items = [("/news/2026/a1", "الخبر الأول"), ("/news/2026/a2", "الخبر الثاني")]
@@ -148,7 +150,8 @@ def test_a_source_whose_feed_moved_finds_it_again_and_goes_on(store) -> None:
             "/news/sitemap-news.xml": Page(sitemap(base, [p for p, _ in items]), content_type="application/xml"),
             "/sport/sitemap-news.xml": Page(sitemap(base, ["/sport/x"]), content_type="application/xml"),
         } | {path: Page(ARTICLE.format(title=title).encode()) for path, title in items})
-        old_feed = f"{base}/news/rss.xml"  # 404 now: the site moved it
+        old_feed = f"{base}/news/rss.xml"  # gone now: the site moved it
+        site.pages["/news/rss.xml"] = gone
         store.upsert_source(Source(id="test-news", name="موقع الاختبار", home=f"{base}/news/", feeds=[old_feed]))
         settings = load_settings(env=ENV | {"AKHBAR_RETRIES": "0", "AKHBAR_POLL_MIN": "0.01"})
 
