@@ -255,7 +255,9 @@ async def discover_source(url: str, settings: Settings, source_id: str | None = 
         html = response.text()
         home = canonical_url(response.url)
         source = Source(id=source_id or source_id_for(home), name=page_name(html, response.url), home=home)
-        candidates = feed_links(html, response.url) or [urljoin(home_prefix(home), p.lstrip("/")) for p in COMMON_FEED_PATHS]
+        candidates = feed_links(html, response.url) + await robots_sitemaps(fetcher, home)
+        if not candidates:
+            candidates = [urljoin(home_prefix(home), p.lstrip("/")) for p in COMMON_FEED_PATHS]
         source.feeds, source.sitemaps = await _working_documents(fetcher, candidates)
         if not source.feeds and not source.sitemaps:
             raise ExtractError(f"{url}: no feed or news sitemap found (give the feed URL directly)")
@@ -332,6 +334,16 @@ def feed_gone(error: Exception) -> bool:
     return isinstance(error, FetchError) and bool(GONE_STATUS.search(str(error)))
 
 
+async def robots_sitemaps(fetcher: Fetcher, home: str) -> list[str]:
+    """The `Sitemap:` lines of a site's robots.txt that lie under its home prefix (a shared host lists others')."""
+    host, prefix = _site_key(home)
+    try:
+        rules = await fetcher.robots.rules_for(home)
+    except FetchError:
+        return []
+    return [u for u in rules.sitemaps() if _site_key(u)[0] == host and (urlsplit(u).path or "/").startswith(prefix)]
+
+
 async def rediscover_feeds(fetcher: Fetcher, source: Source, failed: str, reason: str) -> FeedRepair:
     """Find a source's feeds again: its home page's announced feeds, its robots.txt `Sitemap:` lines under its
     home prefix, and the usual feed paths under that prefix; each candidate is fetched and kept if it works."""
@@ -345,12 +357,7 @@ async def rediscover_feeds(fetcher: Fetcher, source: Source, failed: str, reason
             candidates += feed_links(response.text(), response.url)
     except FetchError:
         pass
-    try:
-        rules = await fetcher.robots.rules_for(home)
-        candidates += [u for u in rules.sitemaps() if _site_key(u)[0] == _site_key(prefix)[0]
-                       and (urlsplit(u).path or "/").startswith(_site_key(prefix)[1])]
-    except FetchError:
-        pass
+    candidates += await robots_sitemaps(fetcher, home)
     candidates += [urljoin(prefix, p.lstrip("/")) for p in COMMON_FEED_PATHS]
     unique = [c for i, c in enumerate(candidates) if c not in candidates[:i] and canonical_url(c) != failed]
     repair.feeds, repair.sitemaps = await _working_documents(fetcher, unique, source.id, (canonical_url(failed),))
