@@ -79,7 +79,7 @@ def unsafe_reason(address: str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return "an IPv4-mapped IPv6 address"
-        if ip in IPV4_COMPATIBLE:
+        if ip in IPV4_COMPATIBLE and not (ip.is_loopback or ip.is_unspecified):
             return "an IPv4-compatible IPv6 address"
         embedded = _embedded_ipv4(ip)
         if embedded is not None and unsafe_reason(str(embedded[1])) is not None:
