@@ -136,3 +136,58 @@ def test_allow_private_hosts_lets_loopback_through() -> None:
                 return await fetcher.fetch(f"http://local.test:{site.port}/")
 
         assert asyncio.run(go()).ok
+
+
+def test_tls_to_the_checked_address_keeps_the_name_for_sni_and_the_certificate() -> None:
+    import http.server
+    import ssl
+    import threading
+
+    import httpx
+    import trustme
+
+    from akhbar.fetch.client import safe_transport
+    from akhbar.fetch.safety import SafeNetworkBackend
+
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("news.test").configure_cert(server_context)
+    seen_sni: list[str | None] = []
+    server_context.sni_callback = lambda sock, name, ctx: seen_sni.append(name)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = server_context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client_context = ssl.create_default_context()
+    ca.configure_trust(client_context)
+    resolver = ChangingResolver({"news.test": [[PUBLIC], ["127.0.0.1"]]})
+    network = SafeNetworkBackend(False, resolver, inner=Translate())
+
+    async def go() -> tuple[int, Exception | None]:
+        transport = safe_transport(strict_settings(), network, verify=client_context)
+        async with httpx.AsyncClient(transport=transport) as client:
+            answer = await client.get(f"https://news.test:{server.server_address[1]}/")
+        async with httpx.AsyncClient(transport=safe_transport(strict_settings(), network, client_context)) as client:
+            try:
+                await client.get(f"https://news.test:{server.server_address[1]}/")
+            except UnsafeURLError as exc:
+                return answer.status_code, exc
+        return answer.status_code, None
+
+    try:
+        status, refused = asyncio.run(go())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == 200 and seen_sni == ["news.test"]  # verified against the name while connected to an address
+    assert isinstance(refused, UnsafeURLError)  # the next connection's answer (127.0.0.1) is refused

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 import time
 import zlib
 from collections.abc import Callable
@@ -159,9 +160,11 @@ class BoundedDecoder:
         return bytes(self.out)
 
 
-def safe_transport(settings: Settings, network: SafeNetworkBackend) -> httpx.AsyncHTTPTransport:
-    """httpx's transport with the connect-time address check as its network backend."""
+def safe_transport(settings: Settings, network: SafeNetworkBackend,
+                   verify: ssl.SSLContext | bool = True) -> httpx.AsyncHTTPTransport:
+    """httpx's transport with the connect-time address check as its network backend (`verify`: the trust store)."""
     transport = httpx.AsyncHTTPTransport(
+        verify=verify,
         limits=httpx.Limits(max_connections=settings.global_concurrency,
                             max_keepalive_connections=settings.global_concurrency),
         trust_env=False)
