@@ -22,7 +22,7 @@ from akhbar.store import open_store
 from backends import pg_url, store_url  # noqa: F401
 
 SITES = ("bbc", "cnn", "france24")
-PER_SITE = 5
+PER_SITE = 15  # the case: 45 published articles, of which the old ids stored 15
 ENV = {"AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0"}
 
 
