@@ -400,9 +400,13 @@ def sources_add(
         raise typer.Exit(2) from None
     if name:
         source.name = name
+    from akhbar.sources import claim_articles
+
     with opened_store(db) as store:
         store.upsert_source(source)
-    console.print(f"added {source.id} ({source.name}): {len(source.feeds)} feeds, {len(source.sitemaps)} sitemaps")
+        claimed = claim_articles(store, source)
+    console.print(f"added {source.id} ({source.name}): {len(source.feeds)} feeds, {len(source.sitemaps)} sitemaps"
+                  + (f"; {claimed} stored articles under its home moved to it" if claimed else ""))
     for url_ in [*source.feeds, *source.sitemaps]:
         console.print(f"  {url_}")
 

@@ -78,3 +78,11 @@ class ArticleRejectedError(AkhbarError):
         super().__init__(f"{url[:200]}: {reason}")
         self.url = url
         self.reason = reason
+
+
+class TruncatedBodyError(FetchError):
+    """A body is shorter or longer than its Content-Length: what was read is not the whole document."""
+
+
+class UnresolvableHostError(FetchError):
+    """A host name has no address (the resolver failed or answered nothing)."""

@@ -152,3 +152,27 @@ def test_retry_after_forms() -> None:
     assert retry_after_seconds("3") == 3.0
     assert retry_after_seconds("garbage") is None
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_a_content_length_shorter_than_the_body_is_a_typed_error() -> None:
+    from akhbar.config import load_settings
+    from akhbar.errors import TruncatedBodyError
+    from akhbar.fetch.client import Fetcher as RealFetcher
+    from sources.loopback_site import LoopbackSite, Page
+
+    body = "<html><body><p>" + "نص المقال كاملا " * 200 + "</p></body></html>"
+    pages = {"/robots.txt": Page(b"", 404), "/lie": Page(body.encode(), length=100), "/ok": Page(body.encode())}
+    settings = load_settings(env={"AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0"})
+    log = []
+
+    async def run():
+        async with RealFetcher(settings, on_result=log.append) as fetcher:
+            with pytest.raises(TruncatedBodyError, match="Content-Length of 100"):
+                await fetcher.fetch(site.base_url + "/lie")
+            return await fetcher.fetch(site.base_url + "/ok")
+
+    with LoopbackSite(pages) as site:
+        whole = asyncio.run(run())
+    assert whole.ok and whole.text() == body  # the lying connection was not reused for the next page
+    lied = [r for r in log if r.url.endswith("/lie")]
+    assert len(lied) == 1 and lied[0].status == 200 and "Content-Length" in lied[0].error

@@ -1,8 +1,10 @@
 """The HTTP client: httpx over asyncio, polite, bounded, and recorded.
 
-Every request goes through: URL safety (scheme, non-public hosts) -> robots.txt -> the host's politeness
-gate -> a streamed GET with a total deadline, byte caps on the wire and after decompression -> the fetch
-log. Redirects are followed by hand (each hop checked again, at most `max_redirects`); 429, 5xx and
+Every request goes through: URL safety (scheme, host syntax) -> robots.txt -> the host's politeness gate ->
+a streamed GET with a total deadline, byte caps on the wire and after decompression -> the fetch log. Each
+connection resolves its host once and connects to an address checked in that same answer
+(`akhbar.fetch.safety.SafeNetworkBackend`), so no rebinding answer gets through. A body longer or shorter than
+its Content-Length is a TruncatedBodyError. Redirects are followed by hand (each hop checked again, at most `max_redirects`); 429, 5xx and
 network errors are retried with exponential backoff and jitter, honouring Retry-After.
 """
 
@@ -10,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -26,13 +29,15 @@ from akhbar.errors import (
     FetchError,
     RedirectError,
     RobotsDisallowedError,
+    TruncatedBodyError,
+    UnresolvableHostError,
     UnsafeURLError,
 )
-from akhbar.extract.urls import host_of
+from akhbar.extract.urls import host_of, origin_of
 from akhbar.fetch.charset import decode_body
 from akhbar.fetch.politeness import Politeness
-from akhbar.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
-from akhbar.fetch.safety import check_scheme, check_url
+from akhbar.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsRules
+from akhbar.fetch.safety import GuardedStream, Resolver, SafeNetworkBackend, check_host_syntax, check_scheme
 from akhbar.httpdates import parse_http_date
 from akhbar.models import FetchResult
 
@@ -40,6 +45,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_ERRORS = (httpx.TransportError, asyncio.TimeoutError, TimeoutError)
 MAX_BACKOFF = 60.0
+# Answers without a body: their Content-Length (some servers send the entity's on a 304) is not checked.
+NO_BODY_STATUSES = frozenset({204, 304})
 
 
 @dataclass
@@ -153,26 +160,53 @@ class BoundedDecoder:
         return bytes(self.out)
 
 
+def safe_transport(settings: Settings, network: SafeNetworkBackend,
+                   verify: ssl.SSLContext | bool = True) -> httpx.AsyncHTTPTransport:
+    """httpx's transport with the connect-time address check as its network backend (`verify`: the trust store)."""
+    transport = httpx.AsyncHTTPTransport(
+        verify=verify,
+        limits=httpx.Limits(max_connections=settings.global_concurrency,
+                            max_keepalive_connections=settings.global_concurrency),
+        trust_env=False)
+    pool = transport._pool
+    if not hasattr(pool, "_network_backend"):  # guard against an httpcore that renamed its hook
+        raise RuntimeError("httpcore's connection pool has no network backend to replace")
+    pool._network_backend = network
+    return transport
+
+
+def check_length(answer: httpx.Response, declared: int, wire: int) -> None:
+    """TruncatedBodyError when the body on the wire is shorter or longer than its Content-Length."""
+    if wire < declared:
+        raise TruncatedBodyError(f"body cut at {wire:,} of the {declared:,} bytes of its Content-Length")
+    stream = answer.extensions.get("network_stream")
+    if isinstance(stream, GuardedStream):
+        excess = stream.excess_bytes(declared)
+        if excess:
+            stream.poisoned = True  # the rest of the body is still on the connection: never reuse it
+            raise TruncatedBodyError(f"body longer than its Content-Length of {declared:,} bytes "
+                                     f"(at least {excess:,} more bytes sent): the page would be stored cut")
+
+
 class Fetcher:
     """Polite, bounded HTTP fetching for the crawler; use as `async with Fetcher(settings) as f:`."""
 
     def __init__(self, settings: Settings, on_result: Callable[[FetchResult], None] | None = None,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, resolver: Resolver | None = None) -> None:
         self.settings = settings
         self.on_result = on_result
         self.agent = settings.user_agent
         self.politeness = Politeness(settings.per_host_concurrency, settings.global_concurrency,
-                                     settings.crawl_delay)
+                                     settings.crawl_delay, settings.max_crawl_delay)
         self.robots = RobotsCache(self._fetch_robots, settings.robots_ttl)
         self.rng = random.Random(seed)
-        self._checked_hosts: set[str] = set()
+        self.network = SafeNetworkBackend(settings.allow_private_hosts, resolver)
         self.client = httpx.AsyncClient(
+            transport=safe_transport(settings, self.network),
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate",
                      "Accept-Language": "ar, en;q=0.5", "Accept": "*/*"},
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=settings.global_concurrency,
-                                max_keepalive_connections=settings.global_concurrency),
             trust_env=False,
         )
 
@@ -196,7 +230,8 @@ class Fetcher:
             wait = None
             try:
                 response = await self._follow(url, source, etag, last_modified, accept)
-            except (RobotsDisallowedError, UnsafeURLError, BodyTooLargeError, RedirectError, ContentDecodingError):
+            except (RobotsDisallowedError, UnsafeURLError, BodyTooLargeError, RedirectError, ContentDecodingError,
+                    TruncatedBodyError):
                 raise
             except FetchError as exc:
                 last_error = exc
@@ -227,13 +262,9 @@ class Fetcher:
     # -- internals -----------------------------------------------------------------------------------
 
     async def _check(self, url: str) -> None:
-        """URL safety, cached per host for public hosts."""
-        host = host_of(url)
-        if host in self._checked_hosts:
-            check_scheme(url)
-            return
-        await check_url(url, self.settings.allow_private_hosts)
-        self._checked_hosts.add(host)
+        """URL safety before any request: scheme and host syntax (addresses are checked at connect time)."""
+        check_scheme(url)
+        check_host_syntax(urlsplit(url).hostname or "", self.settings.allow_private_hosts)
 
     async def _follow(self, url: str, source: str | None, etag: str | None, last_modified: str | None,
                       accept: str | None) -> Response:
@@ -246,10 +277,14 @@ class Fetcher:
             except FetchError as exc:  # refused or unresolvable before any request: still the source's record
                 self._record(FetchResult(current, None, 0.0, 0, source, str(exc), False))
                 raise
-            rules = await self.robots.rules_for(current)
+            try:
+                rules = await self.robots.rules_for(current)
+            except (UnsafeURLError, UnresolvableHostError) as exc:  # robots.txt's host refused or unknown: the page's too
+                self._record(FetchResult(current, None, 0.0, 0, source, str(exc), False))
+                raise
             if not rules.allowed(current, self.agent):
                 raise RobotsDisallowedError(f"{current}: disallowed by robots.txt")
-            self.politeness.set_host_delay(host_of(current), rules.crawl_delay(self.agent))
+            self._apply_crawl_delay(current, rules, source)
             headers = {}
             if accept:
                 headers["Accept"] = accept
@@ -294,6 +329,9 @@ class Fetcher:
             message = f"{type(exc).__name__}: {exc}"
             self._record(FetchResult(url, status, time.monotonic() - started, size, source, message, conditional))
             raise FetchError(f"{url}: {message}") from exc
+        except FetchError as exc:  # refused at connect time, unresolvable, or a body unlike its Content-Length
+            self._record(FetchResult(url, status, time.monotonic() - started, size, source, str(exc), conditional))
+            raise
         elapsed = time.monotonic() - started
         self._record(FetchResult(url, status, elapsed, size, source, None, conditional))
         return Response(url=url, status=status, headers=answer.headers, body=body, elapsed=elapsed)
@@ -310,6 +348,8 @@ class Fetcher:
             if wire > cap:
                 raise BodyTooLargeError(f"body over the {cap:,}-byte cap")
             decoder.feed(chunk)
+        if declared.isdigit() and answer.status_code not in NO_BODY_STATUSES:
+            check_length(answer, int(declared), wire)
         return decoder.finish(), wire
 
     async def _fetch_robots(self, url: str) -> tuple[int | None, str]:
@@ -319,7 +359,9 @@ class Fetcher:
             try:
                 await self._check(current)
                 response = await self._get(current, {}, None, MAX_ROBOTS_BYTES)
-            except (FetchError, UnsafeURLError):
+            except (UnsafeURLError, UnresolvableHostError):
+                raise
+            except FetchError:
                 return None, ""
             location = response.headers.get("location")
             if response.status in REDIRECT_STATUSES and location:
@@ -327,6 +369,16 @@ class Fetcher:
                 continue
             return response.status, response.text()
         return None, ""
+
+    def _apply_crawl_delay(self, url: str, rules: RobotsRules, source: str | None) -> None:
+        """Use the host's Crawl-delay within the cap; a capped delay is written once to the fetch log."""
+        asked = rules.crawl_delay(self.agent)
+        applied = self.politeness.set_host_delay(host_of(url), asked)
+        if asked is not None and asked > applied and not rules.cap_reported:
+            rules.cap_reported = True
+            self._record(FetchResult(origin_of(url) + "/robots.txt", 200, 0.0, 0, source,
+                                     f"robots.txt Crawl-delay of {asked:g} s capped at {applied:g} s "
+                                     "(setting max_crawl_delay)"))
 
     def _record(self, result: FetchResult) -> None:
         """Hand a fetch outcome to the fetch log."""

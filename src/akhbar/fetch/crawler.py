@@ -34,6 +34,7 @@ from akhbar.fetch.feeds import FeedPoll, fetch_article, poll_feed
 from akhbar.fetch.polling import PollPolicy, next_interval, observe_rate
 from akhbar.models import Article, FetchResult, ImportCounts, Source
 from akhbar.pipeline import Pipeline
+from akhbar.sources import registry as source_registry  # a module: akhbar.sources imports this package back
 from akhbar.store import Store
 
 MAX_CHILD_SITEMAPS = 50
@@ -271,6 +272,7 @@ class Crawler:
         """Poll every feed and sitemap of a source (and the new or changed children of sitemap indexes)."""
         polls: list[FeedPoll] = []
         ok = True
+        repaired: set[str] = set()
         queue: list[tuple[str, dict, str | None]] = [(url, feeds_state, None) for url in [*source.feeds, *source.sitemaps]]
         while queue:
             url, holder, stamp = queue.pop(0)
@@ -281,6 +283,10 @@ class Crawler:
             except (FetchError, ExtractError) as exc:
                 summary.error(f"{source.id}: {exc}")
                 ok = False
+                if holder is feeds_state and url not in repaired and source_registry.feed_gone(exc):
+                    found = await self._feed_failed(source, url, str(exc))
+                    repaired.update(found)
+                    queue += [(u, feeds_state, None) for u in found]
                 continue
             summary.documents += 1
             summary.not_modified += poll.not_modified
@@ -303,6 +309,16 @@ class Crawler:
                     picked += 1
                     queue.append((child.url, children, child_stamp))
         return polls, ok
+
+    async def _feed_failed(self, source: Source, url: str, reason: str) -> list[str]:
+        """A feed or sitemap that stopped working: rediscover the source's documents, save them, return the new ones."""
+        repair = await source_registry.rediscover_feeds(self.fetcher, source, url, reason)
+        self._log.append(FetchResult(url, None, 0.0, 0, source.id, repair.note(), fetched_at=datetime.now(UTC)))
+        if not repair.found:
+            return []
+        repair.apply(source)
+        await self._db(self.store.upsert_source, source)
+        return [*repair.feeds, *repair.sitemaps]
 
     async def _fetch_all(self, source: Source, todo: dict[str, tuple[FeedEntry, dict | None]],
                          aliases: dict[str, str], retries: dict[str, dict], summary: CrawlSummary) -> None:

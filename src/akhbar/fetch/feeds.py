@@ -17,6 +17,7 @@ from akhbar.models import Article
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
                "text/xml;q=0.9, */*;q=0.5")
 HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+HTML_PAGE = (b"<!doctype html", b"<html")  # how a page starts; a feed or sitemap starts with <?xml, <rss, <urlset or {
 HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<div", b"<p")
 
 
@@ -51,6 +52,8 @@ async def poll_feed(fetcher: Fetcher, url: str, *, source: str | None = None, et
         return FeedPoll(url, not_modified=True, etag=etag, last_modified=last_modified)
     if not response.ok:
         raise FetchError(f"{url}: HTTP {response.status}")
+    if response.body[:1024].lstrip().lower().startswith(HTML_PAGE):
+        raise ExtractError(f"{url}: not a feed but an HTML page (moved?)")
     poll = FeedPoll(url, etag=response.etag, last_modified=response.last_modified)
     if is_sitemap(response.body):
         sitemap = parse_sitemap(response.body, response.url)

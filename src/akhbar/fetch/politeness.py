@@ -28,11 +28,13 @@ class HostGate:
 class Politeness:
     """Per-host concurrency and crawl delay, and a global concurrency cap."""
 
-    def __init__(self, per_host: int = 2, global_limit: int = 16, delay: float = 1.0) -> None:
+    def __init__(self, per_host: int = 2, global_limit: int = 16, delay: float = 1.0,
+                 max_delay: float = 30.0) -> None:
         if per_host < 1 or global_limit < 1:
             raise ValueError("concurrency limits must be at least 1")
         self.per_host = per_host
         self.delay = max(0.0, delay)
+        self.max_delay = max(self.delay, max_delay)
         self.global_semaphore = asyncio.Semaphore(global_limit)
         self.gates: dict[str, HostGate] = {}
         self.host_delays: dict[str, float] = {}
@@ -43,10 +45,12 @@ class Politeness:
             self.gates[host] = HostGate(self.per_host)
         return self.gates[host]
 
-    def set_host_delay(self, host: str, delay: float | None) -> None:
-        """A host-specific delay (robots.txt Crawl-delay); never below the configured one."""
-        if delay is not None:
-            self.host_delays[host] = max(self.delay, delay)
+    def set_host_delay(self, host: str, delay: float | None) -> float:
+        """A host-specific delay (robots.txt Crawl-delay), between the configured one and `max_delay`; returns it."""
+        if delay is None or delay != delay:  # absent or NaN
+            return self.host_delays.get(host, self.delay)
+        self.host_delays[host] = min(self.max_delay, max(self.delay, delay))
+        return self.host_delays[host]
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:

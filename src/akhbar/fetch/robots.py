@@ -1,4 +1,8 @@
-"""robots.txt: fetched once per origin, cached for a while, consulted before every request."""
+"""robots.txt: fetched once per origin, cached for a while, consulted before every request.
+
+Rules are read by protego, which follows RFC 9309: `*` and `$` in paths, the longest matching rule wins, and
+Allow wins a tie with Disallow (the standard library's parser ignores wildcards and takes the first match).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 from akhbar.extract.urls import origin_of
 
@@ -18,16 +23,17 @@ MAX_ROBOTS_BYTES = 512 * 1024
 class RobotsRules:
     """One origin's rules. `allow_all`/`deny_all` stand for a missing file and an unreachable one."""
 
-    parser: RobotFileParser | None = None
+    parser: Protego | None = None
     fetched_at: float = field(default_factory=time.monotonic)
     ttl: float = 3600.0
     deny_all: bool = False
+    cap_reported: bool = False
 
     def allowed(self, url: str, agent: str) -> bool:
         """True when the rules let `agent` fetch `url`."""
         if self.deny_all:
             return False
-        return True if self.parser is None else self.parser.can_fetch(agent, url)
+        return True if self.parser is None else bool(self.parser.can_fetch(url, agent))
 
     def crawl_delay(self, agent: str) -> float | None:
         """The Crawl-delay the file asks of `agent`, if any."""
@@ -41,7 +47,7 @@ class RobotsRules:
 
     def sitemaps(self) -> list[str]:
         """The Sitemap: lines of the file."""
-        return list(self.parser.site_maps() or []) if self.parser is not None else []
+        return list(self.parser.sitemaps) if self.parser is not None else []
 
     @property
     def expired(self) -> bool:
@@ -51,9 +57,7 @@ class RobotsRules:
 
 def parse_robots(text: str, ttl: float) -> RobotsRules:
     """Rules from the text of a robots.txt."""
-    parser = RobotFileParser()
-    parser.parse(text.splitlines())
-    return RobotsRules(parser=parser, ttl=ttl)
+    return RobotsRules(parser=Protego.parse(text), ttl=ttl)
 
 
 # Fetches a robots.txt URL: returns (status or None on network failure, body text).

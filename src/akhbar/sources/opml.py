@@ -9,7 +9,7 @@ from lxml import etree
 
 from akhbar.errors import ExtractError
 from akhbar.models import Source
-from akhbar.sources.registry import source_id_for
+from akhbar.sources.registry import origin_home, source_id_for
 
 
 def export_opml(sources: list[Source], title: str = "Akhbar sources") -> str:
@@ -51,7 +51,7 @@ def parse_opml(data: bytes | str) -> list[Source]:
             continue
         if url and urlsplit(url).scheme.lower() not in ("http", "https"):
             continue
-        sid = outline.get("akhbarId") or source_id_for(home or url)
+        sid = outline.get("akhbarId") or source_id_for(home or origin_home(url))  # a feed's path names no site
         name = outline.get("title") or outline.get("text") or sid
         source = found.setdefault(sid, Source(id=sid, name=name, home=home, language=outline.get("language") or "ar",
                                               country=outline.get("country")))

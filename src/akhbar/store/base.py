@@ -69,6 +69,9 @@ class Store(Protocol):
     def delete_source(self, source_id: str) -> bool:
         """Remove a source (its articles stay); True if it existed."""
 
+    def move_articles(self, from_source: str, to_source: str, url_prefix: str) -> int:
+        """Give the articles of `from_source` whose URL starts with `url_prefix` to `to_source`; how many moved."""
+
     def source_state(self, source_id: str) -> dict:
         """The crawler's saved state for a source (ETags, rates, next poll)."""
 

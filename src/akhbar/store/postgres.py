@@ -239,6 +239,13 @@ class PostgresStore:
         with self.transaction():
             return self._execute("DELETE FROM sources WHERE id = %s", (source_id,)).rowcount > 0
 
+    def move_articles(self, from_source: str, to_source: str, url_prefix: str) -> int:
+        """Give the articles of `from_source` whose URL starts with `url_prefix` to `to_source`; how many moved."""
+        with self.transaction():
+            return self._execute(
+                "UPDATE articles SET source_id = %s WHERE source_id = %s AND left(url, %s) = %s",
+                (to_source, from_source, len(url_prefix), url_prefix)).rowcount
+
     def source_state(self, source_id: str) -> dict:
         """The crawler's saved state for a source."""
         rows = self._query("SELECT state, next_poll_at FROM sources WHERE id = %s", (source_id,))

@@ -285,6 +285,13 @@ class SQLiteStore:
         with self.transaction():
             return self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,)).rowcount > 0
 
+    def move_articles(self, from_source: str, to_source: str, url_prefix: str) -> int:
+        """Give the articles of `from_source` whose URL starts with `url_prefix` to `to_source`; how many moved."""
+        with self.transaction():
+            return self.conn.execute(
+                "UPDATE articles SET source_id = ? WHERE source_id = ? AND substr(url, 1, ?) = ?",
+                (to_source, from_source, len(url_prefix), url_prefix)).rowcount
+
     def source_state(self, source_id: str) -> dict:
         """The crawler's saved state for a source."""
         rows = self._query("SELECT state, next_poll_at FROM sources WHERE id = ?", (source_id,))
