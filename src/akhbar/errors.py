@@ -69,3 +69,11 @@ class RedirectError(FetchError):
 
 class ContentDecodingError(FetchError):
     """A body's Content-Encoding is unsupported or its compressed data is broken."""
+
+
+class CommandError(AkhbarError):
+    """A command cannot do what was asked (an unknown article or mode, no corpus files)."""
+
+
+class ArticleFileError(AkhbarError):
+    """An article file cannot be read."""
