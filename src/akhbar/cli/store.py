@@ -21,11 +21,11 @@ from akhbar.cli.common import (
     RateColumn,
     console,
     err_console,
-    fail,
     opened_store,
     parse_when,
     print_json,
 )
+from akhbar.errors import CommandError
 
 
 def marked(snippet: str) -> Text:
@@ -106,7 +106,7 @@ def show(
     with opened_store(db, read_only=True) as store:
         view = article_view(store, article_id)
     if view is None:
-        fail(f"no article {article_id}")
+        raise CommandError(f"no article {article_id}")
     if as_json:
         print_json(view)
     else:
