@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import ProgressColumn, Task
@@ -54,12 +53,12 @@ def fail(message: str) -> NoReturn:
 class AkhbarGroup(TyperGroup):
     """The command tree, with every command's errors handled here once."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # Any: typer's Context type lives in its private vendored click
         """Run the command: typed errors and OS errors become one line and exit 2; Ctrl-C exits 130."""
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
-            raise  # click closes stdout quietly
+            raise  # the command line's own handler closes stdout quietly
         except (AkhbarError, OSError) as exc:
             fail(str(exc))
         except sqlite3.DatabaseError as exc:
