@@ -10,12 +10,13 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from akhbar.cli.common import DbOption, JsonOption, RateColumn, console, err_console, opened_store, print_json
-from akhbar.enrich.tags import split_title
 from akhbar.errors import ArticleFileError
 
 
 def read_article(path: str | Path) -> tuple[str, str]:
     """(title, text) of a file: a corpus JSON object (title, text) or plain text whose first line is the title."""
+    from akhbar.enrich.tags import split_title  # the tagger loads only for the tag commands
+
     try:
         raw = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -10,10 +10,6 @@ from typing import Annotated, TextIO
 import typer
 
 from akhbar.errors import CommandError
-from akhbar.text.normalize import key, normalize
-from akhbar.text.stem import term_of
-from akhbar.text.terms import terms
-from akhbar.text.tokenize import tokens_of_display
 
 MODES = ("normalize", "key", "tokens", "terms")
 
@@ -22,6 +18,11 @@ def run_text_command(mode: str, stdin: TextIO, stdout: TextIO) -> int:
     """Analyse stdin line by line: normalize/key print one line per line; tokens print JSON lines
     (offsets into the line's display form, with each token's index term); terms print the terms
     of each line separated by spaces. Returns the exit code; an unknown mode raises ValueError."""
+    from akhbar.text.normalize import key, normalize  # the analyzer loads only for this command
+    from akhbar.text.stem import term_of
+    from akhbar.text.terms import terms
+    from akhbar.text.tokenize import tokens_of_display
+
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
     for line in stdin:
