@@ -115,6 +115,12 @@ def test_typed_errors_are_one_line_and_exit_2(db: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "absent.db").exists()
 
 
+def test_demo_refuses_missing_corpora(tmp_path: Path) -> None:
+    result = invoke("demo", str(tmp_path / "nope.jsonl.gz"))
+    assert result.exit_code == 2
+    assert "no such corpus file" in result.stderr
+
+
 def test_ctrl_c_exits_130() -> None:
     process = subprocess.Popen([sys.executable, "-m", "akhbar", "text", "key"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

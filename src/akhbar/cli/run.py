@@ -1,4 +1,4 @@
-"""Long-running commands: crawl, serve, run, worker, replay."""
+"""Long-running commands: crawl, serve, run, worker, replay, demo."""
 
 from __future__ import annotations
 
@@ -104,7 +104,21 @@ def replay(
                per_source_ports=port_per_source, console=console, err_console=err_console)
 
 
+def demo(
+    corpora: Annotated[list[Path] | None, typer.Argument(help="JSONL(.gz) corpora (default: all shared corpora).")] = None,
+    limit_per_source: Annotated[int, typer.Option(min=0, help="Newest N articles of each source (0: all).")] = 300,
+    delay: Annotated[float, typer.Option(min=0, help="Crawl delay between requests (seconds).")] = 0.0,
+    replay_port: Annotated[int, typer.Option(min=0, max=65535, help="Port of the replayed sites (0: any free).")] = 0,
+) -> None:
+    """Replayed news sites, crawled live and served on the web until Ctrl-C (as `make demo`)."""
+    from akhbar.demo import default_corpora
+    from akhbar.demo import run as run_demo
+
+    files = corpora or default_corpora(settings_with())
+    raise typer.Exit(run_demo(files, limit_per_source or None, delay, replay_port))
+
+
 def register(app: typer.Typer) -> None:
     """Add the long-running commands to the top-level app."""
-    for command in (crawl, serve, run, worker, replay):
+    for command in (crawl, serve, run, worker, replay, demo):
         app.command()(command)
