@@ -18,8 +18,8 @@ from pathlib import Path
 from akhbar.config import load_settings
 from akhbar.enrich.candidates import document_of
 from akhbar.enrich.category import categorize
-from akhbar.enrich.cli import tagger_for
 from akhbar.enrich.language import detect_language
+from akhbar.enrich.stage import tagger_for
 from akhbar.ingest import merged_lines
 from akhbar.pipeline import clean_article
 from akhbar.store import open_store

@@ -86,3 +86,11 @@ class TruncatedBodyError(FetchError):
 
 class UnresolvableHostError(FetchError):
     """A host name has no address (the resolver failed or answered nothing)."""
+
+
+class CommandError(AkhbarError):
+    """A command cannot do what was asked (an unknown article or mode, no corpus files)."""
+
+
+class ArticleFileError(AkhbarError):
+    """An article file cannot be read."""

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from akhbar import text as analyzer
-from akhbar.enrich.cli import tagger_for
+from akhbar.enrich.stage import tagger_for
 from akhbar.enrich.stats import CorpusStats
 from akhbar.enrich.tags import Tagger
 from akhbar.enrich.vocab import slug_of, tag_key

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from akhbar.text.cli import run_text_command
+from akhbar.cli.text import run_text_command
 
 
 def run(mode: str, text: str) -> str:
@@ -41,12 +41,15 @@ def test_unknown_mode_is_a_clear_error() -> None:
 
 
 def test_through_the_command_line() -> None:
-    from akhbar import cli
-
-    if not hasattr(cli, "text"):
-        pytest.skip("akhbar text is not wired into cli.py yet")
     done = subprocess.run(
         [sys.executable, "-m", "akhbar", "text", "key"], input="مُحَمَّدٌ\n", capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "محمد\n"
+
+
+def test_unknown_mode_on_the_command_line_is_one_line_and_exit_2() -> None:
+    done = subprocess.run([sys.executable, "-m", "akhbar", "text", "stem"], input="", capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 2
+    assert done.stderr == "error: unknown mode 'stem': choose one of normalize, key, tokens, terms\n"

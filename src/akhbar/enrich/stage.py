@@ -15,6 +15,11 @@ from akhbar.store import Store
 LANGUAGE_SAMPLE = 2000
 
 
+def tagger_for(store: Store) -> Tagger:
+    """A tagger over the corpus statistics saved in a store."""
+    return Tagger(CorpusStats.load(store))
+
+
 def enrich_article(tagger: Tagger, article: Article, observe: bool = True) -> None:
     """Set an article's tags, language and category (its title and text are in display form)."""
     doc = document_of(article.title, article.text)

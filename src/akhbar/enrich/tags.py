@@ -252,3 +252,13 @@ def display_name(doc: Document, key: str, starts: list[int]) -> str:
         if clean is not None:
             forms[f"{clean} {rest}".strip() if rest else clean] += 1
     return forms.most_common(1)[0][0] if forms else fallback
+
+
+#: A plain text's first line is its title only when it is this short (longer first lines are body).
+TITLE_MAX_WORDS = 20
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """Plain text as (title, body): its first line is the title when it is short (≤ 20 words), else none."""
+    first, _, rest = text.strip().partition("\n")
+    return (first, rest) if rest.strip() and len(first.split()) <= TITLE_MAX_WORDS else ("", text.strip())

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from akhbar import text as analyzer
-from akhbar.enrich.cli import split_title
-from akhbar.enrich.tags import Tagger
+from akhbar.enrich.tags import Tagger, split_title
 from akhbar.errors import AkhbarError
 
 GOLD_SIZE = 10

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from akhbar.replay.catalog import load_catalog
 from akhbar.replay.clock import parse_clock
@@ -44,7 +45,7 @@ def run_replay(corpora: list[Path], host: str = "127.0.0.1", port: int = 8900, c
     out = console or Console(highlight=False)
     err = err_console or Console(stderr=True, highlight=False)
     server = build_server(corpora, host, port, clock, faults, limit_per_source,
-                          on_error=lambda message: err.print(f"[yellow]{message}[/yellow]", markup=True),
+                          on_error=lambda message: err.print(Text(message, style="yellow")),
                           per_source_ports=per_source_ports)
     server.start()
     try:

@@ -22,13 +22,17 @@ def url_options(url: str) -> dict[str, str]:
     return dict(parse_qsl(url.partition("?")[2]))
 
 
-def open_store(url: str) -> Store:
-    """Open (creating and migrating as needed) the store at a URL: sqlite:///FILE or postgresql://…."""
+def open_store(url: str, read_only: bool = False) -> Store:
+    """Open (creating and migrating as needed) the store at a URL: sqlite:///FILE or postgresql://….
+
+    read_only (SQLite): never create, migrate or write, so a read-only file or folder can be read;
+    PostgreSQL ignores it (its grants decide).
+    """
     if url.startswith("sqlite:///"):
         from akhbar.store.sqlite import SQLiteStore
 
         timeout = float(url_options(url).get("timeout", 15))
-        return SQLiteStore(sqlite_path(url), url, busy_timeout=timeout)
+        return SQLiteStore(sqlite_path(url), url, busy_timeout=timeout, read_only=read_only)
     if url.startswith(("postgresql://", "postgres://")):
         from akhbar.store.postgres import PostgresStore  # type: ignore[import-not-found]
 

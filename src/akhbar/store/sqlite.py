@@ -120,9 +120,11 @@ def row_to_source(row: sqlite3.Row) -> Source:
 class SQLiteStore:
     """Store on one SQLite file; one connection per thread, writes serialised by SQLite."""
 
-    def __init__(self, path: str | Path, url: str | None = None, busy_timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
+    def __init__(self, path: str | Path, url: str | None = None, busy_timeout: float = BUSY_TIMEOUT_MS / 1000,
+                 read_only: bool = False) -> None:
         self.path = Path(path)
         self.busy_timeout = busy_timeout
+        self.read_only = read_only
         self.url = url or f"sqlite:///{self.path}"
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
@@ -132,9 +134,11 @@ class SQLiteStore:
                 if handle.read(16) != b"SQLite format 3\x00":
                     raise NotADatabaseError(f"{self.path} is not an SQLite database; refusing to open it")
         # a file we cannot write (read-only mount or permissions) is opened read-only: reads work, writes fail
-        self.read_only = self.path.exists() and not (os.access(self.path, os.W_OK)
-                                                     and os.access(self.path.parent, os.W_OK))
-        if not self.read_only:
+        unwritable = self.path.exists() and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
+        self.read_only = read_only or unwritable
+        if self.read_only:
+            self._require_schema()
+        else:
             self.migrate()
 
     # connections and transactions -------------------------------------------------------------
@@ -152,8 +156,9 @@ class SQLiteStore:
     def _connect(self) -> sqlite3.Connection:
         """Open a connection with the pragmas Akhbar relies on."""
         try:
-            conn = sqlite3.connect(self._target(), isolation_level=None, check_same_thread=False,
-                                   timeout=self.busy_timeout, uri=self.read_only)
+            target, uri = (self._read_only_uri(), True) if self.read_only else (str(self.path), False)
+            conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=self.busy_timeout,
+                                   uri=uri)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             if not self.read_only:
@@ -167,12 +172,26 @@ class SQLiteStore:
             self._connections.append(conn)
         return conn
 
-    def _target(self) -> str | Path:
-        """What sqlite3 opens: the path, or a read-only URI (immutable where no -shm file can be created)."""
-        if not self.read_only:
-            return self.path
-        mode = "ro" if os.access(self.path.parent, os.W_OK) else "ro&immutable=1"
-        return f"{self.path.resolve().as_uri()}?mode={mode}"
+    def _read_only_uri(self) -> str:
+        """The file URI of a read-only connection; immutable when the file or its folder cannot be written.
+
+        A WAL database opened with mode=ro still needs to create its -shm file, so on a read-only file
+        or folder SQLite refuses every read ("attempt to write a readonly database"); immutable=1 reads
+        the file as it is, which is right there because no process can be writing it.
+        """
+        writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        return self.path.resolve().as_uri() + ("?mode=ro" if writable else "?mode=ro&immutable=1")
+
+    def _require_schema(self) -> None:
+        """Refuse a read-only open of a missing, empty or unmigrated store (it cannot be created or migrated)."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            raise StoreError(f"no store at {self.path}: create it with `akhbar init` or `akhbar import`")
+        try:
+            version = self.conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from exc
+        if version < migrations("sqlite")[-1][0]:
+            raise StoreError(f"{self.path} is at schema {version}: run `akhbar init` once with write access")
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
         """A typed, clear error for an sqlite3 exception."""
