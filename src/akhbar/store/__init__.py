@@ -22,11 +22,12 @@ def url_options(url: str) -> dict[str, str]:
     return dict(parse_qsl(url.partition("?")[2]))
 
 
-def open_store(url: str, read_only: bool = False) -> Store:
+def open_store(url: str, read_only: bool | None = False) -> Store:
     """Open (creating and migrating as needed) the store at a URL: sqlite:///FILE or postgresql://….
 
-    read_only (SQLite): never create, migrate or write, so a read-only file or folder can be read;
-    PostgreSQL ignores it (its grants decide).
+    read_only (SQLite): True never creates, migrates or writes, so a read-only file or folder can be read;
+    None opens read-only only when the file or its folder cannot be written (the web site on a read-only
+    mount); False needs write access. PostgreSQL ignores it (its grants decide).
     """
     if url.startswith("sqlite:///"):
         from akhbar.store.sqlite import SQLiteStore

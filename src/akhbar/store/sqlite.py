@@ -121,7 +121,7 @@ class SQLiteStore:
     """Store on one SQLite file; one connection per thread, writes serialised by SQLite."""
 
     def __init__(self, path: str | Path, url: str | None = None, busy_timeout: float = BUSY_TIMEOUT_MS / 1000,
-                 read_only: bool = False) -> None:
+                 read_only: bool | None = False) -> None:
         self.path = Path(path)
         self.busy_timeout = busy_timeout
         self.read_only = read_only
@@ -133,9 +133,10 @@ class SQLiteStore:
             with self.path.open("rb") as handle:
                 if handle.read(16) != b"SQLite format 3\x00":
                     raise NotADatabaseError(f"{self.path} is not an SQLite database; refusing to open it")
-        # a file we cannot write (read-only mount or permissions) is opened read-only: reads work, writes fail
-        unwritable = self.path.exists() and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
-        self.read_only = read_only or unwritable
+        if read_only is None:  # read-only only where the file or its folder cannot be written
+            read_only = self.path.exists() and not (os.access(self.path, os.W_OK)
+                                                    and os.access(self.path.parent, os.W_OK))
+        self.read_only = read_only
         if self.read_only:
             self._require_schema()
         else:

@@ -113,7 +113,7 @@ def create_app(store_or_url: Store | str, settings: Settings | None = None, cach
     settings = settings or load_settings()
     base_url = site_base_url(settings)
     owns_store = isinstance(store_or_url, str)
-    store = open_store(store_or_url) if isinstance(store_or_url, str) else store_or_url
+    store = open_store(store_or_url, read_only=None) if isinstance(store_or_url, str) else store_or_url
     app = FastAPI(
         title="Akhbar API",
         version="1",

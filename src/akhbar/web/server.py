@@ -36,7 +36,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
                     proxy_headers=False, server_header=False, timeout_graceful_shutdown=5,
                     timeout_keep_alive=KEEP_ALIVE)
         return
-    store = open_store(settings.db)
+    store = open_store(settings.db, read_only=None)
     try:
         server = uvicorn.Server(uvicorn_config(create_app(store, settings), host or settings.host, port or settings.port))
         server.run()
