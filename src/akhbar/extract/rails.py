@@ -1,0 +1,75 @@
+"""Teaser rails and related-article lists: repeated cards of a linked headline and a short excerpt.
+
+A paragraph is a teaser excerpt when one of its close ancestors is a small card that also holds a
+linked headline outside the paragraph, and that card is one of several siblings built the same way
+(same tag and class). Such excerpts are prose without links, so density scoring alone takes a rail of
+them for an article; they score nothing and are never kept.
+"""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+CARD_DEPTH = 3
+"""How far above a paragraph a card may start (card > text wrapper > paragraph on real rails)."""
+CARD_MAX_CHARS = 700
+"""A card is a headline and an excerpt; article sections and list items with prose are longer."""
+HEADLINE_MIN_CHARS = 15
+"""A link this long reads as a headline, not a 'more' or a tag link."""
+MIN_REPEATS = 2
+"""A card has at least this many siblings of the same shape (a rail shows three or more cards)."""
+
+
+def signature(element: lxml_html.HtmlElement) -> tuple[str, str]:
+    """An element's shape: tag and class."""
+    return element.tag, element.get("class", "")
+
+
+def clean_length(element: lxml_html.HtmlElement) -> int:
+    """The length of an element's text with spaces collapsed."""
+    return len(" ".join(element.text_content().split()))
+
+
+def has_headline_link(card: lxml_html.HtmlElement, paragraph: lxml_html.HtmlElement) -> bool:
+    """True when the card links a headline-length text outside the paragraph."""
+    inside = set(paragraph.iter("a"))
+    return any(a not in inside and clean_length(a) >= HEADLINE_MIN_CHARS for a in card.iter("a"))
+
+
+def repeated(card: lxml_html.HtmlElement) -> bool:
+    """True when the card has enough siblings of its own shape."""
+    parent = card.getparent()
+    if parent is None:
+        return False
+    shape = signature(card)
+    return sum(1 for sibling in parent if sibling is not card and isinstance(sibling.tag, str)
+               and signature(sibling) == shape) >= MIN_REPEATS
+
+
+def leads_with_headline(card: lxml_html.HtmlElement) -> bool:
+    """True when a card's first text is a headline-length link and more text follows it."""
+    for node in card.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag == "a":
+            length = clean_length(node)
+            return length >= HEADLINE_MIN_CHARS and clean_length(card) > length + HEADLINE_MIN_CHARS
+        if (node.text or "").strip():
+            return False
+    return False
+
+
+def is_teaser(paragraph: lxml_html.HtmlElement) -> bool:
+    """True when the paragraph is the excerpt of a card in a rail or a related-articles list."""
+    if leads_with_headline(paragraph) and repeated(paragraph):
+        return True
+    card = paragraph
+    for _ in range(CARD_DEPTH):
+        card = card.getparent()
+        if card is None or card.tag in ("body", "html"):
+            return False
+        if clean_length(card) > CARD_MAX_CHARS:
+            return False
+        if has_headline_link(card, paragraph) and repeated(card):
+            return True
+    return False
