@@ -45,6 +45,8 @@ TEXT_BLOCK_TAGS = frozenset({"div", "section", "td", "article", "span", "font", 
 BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "ul", "ol", "li", "table", "tr", "blockquote",
                         "pre", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "form", "header", "footer",
                         "aside", "nav", "figure"})
+WRAPPER_TAGS = frozenset({"div", "section"})
+"""Generic wrappers: the only nested blocks weighed as possible notices (quotes, lists, tables are content)."""
 CELL_TAGS = frozenset({"td", "th"})
 BOILERPLATE_PREFIXES = tuple(normalize(p) for p in (
     "اقرأ أيضا", "اقرأ أيضاً", "إقرأ أيضا", "إقرأ أيضاً", "اقرأ ايضا", "اقرأ المزيد", "شاهد أيضا", "شاهد أيضاً",
@@ -61,6 +63,10 @@ HEAVY_SHARE = 0.5
 """A boilerplate-classed element holding this share of the page's text is the article's container."""
 SIBLING_SHARE = 0.15
 """A sibling block with this share of the best block's prose is a further part of the same article."""
+SUB_BLOCK_RATIO = 0.3
+"""A nested block with less than this share of its block's direct prose is a notice or promo, not article."""
+DIRECT_SHARE = 0.5
+"""The share of a block's prose in its direct paragraphs above which nested blocks are weighed against it."""
 EXPAND_LEVELS = 2
 """Sibling blocks are looked for beside the best block and beside its parent (sections in columns)."""
 MIN_WORDS = 25
@@ -252,6 +258,20 @@ def chosen_blocks(top: lxml_html.HtmlElement, totals: dict) -> list[lxml_html.Ht
     return blocks
 
 
+def minor_sub_blocks(block: lxml_html.HtmlElement, paragraphs: list[Paragraph], totals: dict) -> list:
+    """Nested blocks of a block whose prose sits in its own paragraphs, with far less prose than those (notices).
+
+    Only applies when most of the block's prose is in paragraphs placed directly in it, so an article
+    written one div per paragraph, or in nested sections, keeps every part.
+    """
+    direct = sum(p.points for p in paragraphs if p.node.getparent() is block)
+    if direct < DIRECT_SHARE * totals.get(block, 0.0):
+        return []
+    nodes = {p.node for p in paragraphs}
+    return [child for child in block if child.tag in WRAPPER_TAGS and child not in nodes
+            and 0 < totals.get(child, 0.0) < SUB_BLOCK_RATIO * direct]
+
+
 def main_paragraphs(body: lxml_html.HtmlElement, title: str) -> list[str]:
     """The lines of the article's paragraphs, in page order."""
     paragraphs = read_paragraphs(body)
@@ -262,13 +282,15 @@ def main_paragraphs(body: lxml_html.HtmlElement, title: str) -> list[str]:
     inside: set[lxml_html.HtmlElement] = set()
     for block in chosen_blocks(top, totals):
         inside.update(block.iter())
+        for aside in minor_sub_blocks(block, paragraphs, totals):
+            inside.difference_update(aside.iter())
     title_key = normalize(title)
     kept: list[str] = []
     for para in paragraphs:
         if para.node not in inside or para.density > MAX_LINK_DENSITY or (para.points == 0 and is_teaser(para.node)):
             continue
         kept.extend(line for line in para.text.split("\n") if not is_boilerplate_line(line, title_key))
-    return dedupe(kept)
+    return kept
 
 
 def is_boilerplate_line(line: str, title_key: str) -> bool:
