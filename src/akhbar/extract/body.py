@@ -132,9 +132,12 @@ def is_boilerplate_block(element: lxml_html.HtmlElement, total: int) -> bool:
     if element.tag in ("body", "html"):
         return False
     marker = _marker(element)
-    if not marker.strip() or not NEGATIVE.search(marker) or POSITIVE.search(marker):
+    if not marker.strip() or not NEGATIVE.search(marker):
         return False
-    return clean_length(element) < HEAVY_SHARE * total
+    length = clean_length(element)
+    if POSITIVE.search(marker) and link_density(element, length) <= MAX_LINK_DENSITY:
+        return False
+    return length < HEAVY_SHARE * total
 
 
 def text_lines(element: lxml_html.HtmlElement) -> str:
@@ -242,17 +245,27 @@ def block_scores(paragraphs: list[Paragraph]) -> tuple[dict, dict]:
     return votes, totals
 
 
-def chosen_blocks(top: lxml_html.HtmlElement, totals: dict) -> list[lxml_html.HtmlElement]:
-    """The best block and the sibling blocks (beside it or beside its parent) that carry prose of their own."""
+def chosen_blocks(top: lxml_html.HtmlElement, paragraphs: list[Paragraph], totals: dict) -> list:
+    """The best block and the sibling blocks (beside it or beside its parent) that carry prose of their own.
+
+    A sibling joins when it holds SIBLING_SHARE of the best block's prose, when it is built like the best
+    block (same tag and class: an article cut into sections), or when it is itself a prose paragraph
+    beside the best block (a lede written outside the body wrapper).
+    """
+    prose = {p.node for p in paragraphs if p.points}
     blocks = [top]
     anchor = top
-    for _ in range(EXPAND_LEVELS):
+    for level in range(EXPAND_LEVELS):
         parent = anchor.getparent()
         if parent is None or anchor.tag == "body":
             break
         floor = SIBLING_SHARE * totals.get(top, 0.0)
+        shape = (anchor.tag, anchor.get("class", ""))
         for sibling in parent:
-            if sibling is not anchor and totals.get(sibling, 0.0) >= floor > 0:
+            if sibling is anchor or not isinstance(sibling.tag, str) or not totals.get(sibling, 0.0):
+                continue
+            if (totals[sibling] >= floor or (sibling.tag, sibling.get("class", "")) == shape
+                    or (level == 0 and sibling in prose)):
                 blocks.append(sibling)
         anchor = parent
     return blocks
@@ -280,7 +293,7 @@ def main_paragraphs(body: lxml_html.HtmlElement, title: str) -> list[str]:
         return []
     top = max(votes, key=votes.__getitem__)
     inside: set[lxml_html.HtmlElement] = set()
-    for block in chosen_blocks(top, totals):
+    for block in chosen_blocks(top, paragraphs, totals):
         inside.update(block.iter())
         for aside in minor_sub_blocks(block, paragraphs, totals):
             inside.difference_update(aside.iter())
