@@ -53,6 +53,8 @@ BOILERPLATE_PREFIXES = tuple(normalize(p) for p in (
     "طالع أيضا", "طالع أيضاً", "تابعونا على", "تابعوا آخر", "للمزيد من الأخبار", "شارك هذا", "شارك الخبر",
     "Read also", "Read more", "See also", "Advertisement", "إعلان",
 ))
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+"""Control characters (newline aside) that real pages carry in text; lxml rejects them when set on a tree."""
 MIN_PARAGRAPH = 25
 """Characters for a paragraph to vote for its container (shorter lines are labels and buttons)."""
 OWN_TEXT_BLOCK = 60
@@ -159,7 +161,7 @@ def text_lines(element: lxml_html.HtmlElement) -> str:
                 parts.append(" ")
             if node is not element and node.tail:
                 parts.append(node.tail)
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    lines = (" ".join(line.split()) for line in CONTROL.sub(" ", "".join(parts)).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -326,9 +328,12 @@ def dedupe(lines: list[str]) -> list[str]:
 
 
 def trafilatura_text(html: str, url: str | None = None) -> str:
-    """The main text according to trafilatura alone (the fallback)."""
-    return trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
-                               favor_precision=True, deduplicate=False, fast=True) or ""
+    """The main text according to trafilatura alone (the fallback; empty when trafilatura fails on the page)."""
+    try:
+        return trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
+                                   favor_precision=True, deduplicate=False, fast=True) or ""
+    except (ValueError, TypeError, RecursionError, lxml.etree.LxmlError):
+        return ""
 
 
 def body_text(root: lxml_html.HtmlElement, html: str, url: str, title: str) -> BodyText:
