@@ -2,8 +2,9 @@
 
 The scorer is the article-extraction-benchmark's (scrapinghub, `evaluate.py`), written again here in a
 few lines: tokens are `\\w+` matches, a text becomes word 4-gram shingles with counts, each page's
-tp/fp/fn are the shingle count overlaps normalised to sum 1, precision and recall are averaged over
-pages and F1 is taken from the two averages. Pages are split into two halves by the parity of a hash
+tp/fp/fn are the shingle count overlaps (normalising them to sum 1 changes no ratio), precision is
+averaged over the pages where something was extracted and recall over all pages, and F1 is taken from
+the two averages. Pages are split into two halves by the parity of a hash
 of their id (`dev`: even, `held`: odd) so a change tuned on one half is checked on the other.
 
     python benchmarks/extraction_aeb.py [--half dev|held|all] [--only akhbar] [--worst 10]
@@ -42,12 +43,13 @@ SHINGLE = 4
 
 @dataclass
 class Page:
-    """One page to extract: its id, URL, decoded HTML and true body text."""
+    """One page to extract: its id, URL, decoded HTML, true body text and the raw bytes (trafilatura's input)."""
 
     id: str
     url: str
     html: str
     truth: str
+    raw: bytes = b""
 
 
 @dataclass
@@ -63,11 +65,11 @@ class Tally:
 
     def summary(self) -> dict[str, float]:
         """Averaged P and R, F1 of the averages, pages per CPU-second."""
-        n = len(self.precision) or 1
-        p, r = sum(self.precision) / n, sum(self.recall) / n
+        p = sum(self.precision) / (len(self.precision) or 1)
+        r = sum(self.recall) / (len(self.recall) or 1)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
-        speed = len(self.precision) / self.cpu if self.cpu else 0.0
-        return {"P": round(p, 4), "R": round(r, 4), "F1": round(f1, 4), "pages": len(self.precision),
+        speed = len(self.pages) / self.cpu if self.cpu else 0.0
+        return {"P": round(p, 4), "R": round(r, 4), "F1": round(f1, 4), "pages": len(self.pages),
                 "pages_per_cpu_s": round(speed, 1), "errors": self.errors, "escaped": self.escaped}
 
 
@@ -78,17 +80,21 @@ def shingles(text: str) -> Counter[str]:
                    if words[i:i + SHINGLE])
 
 
-def precision_recall(got: str, truth: str) -> tuple[float, float]:
-    """The benchmark's per-page precision and recall of `got` against `truth`."""
+def precision_recall(got: str, truth: str) -> tuple[float | None, float | None]:
+    """The benchmark's per-page precision and recall; None where undefined (nothing predicted, nothing true).
+
+    As in the benchmark's `evaluate.py`, a page where the extractor returned nothing does not enter the
+    precision average (it costs recall only), and a page with no true text does not enter recall.
+    """
     g, t = shingles(got), shingles(truth)
     tp = sum((g & t).values())
     fp = sum((g - t).values())
     fn = sum((t - g).values())
     if fp == fn == 0:
         return 1.0, 1.0
-    if tp == 0:
-        return 0.0, 0.0
-    return tp / (tp + fp), tp / (tp + fn)
+    precision = tp / (tp + fp) if tp + fp else None
+    recall = tp / (tp + fn) if tp + fn else None
+    return precision, recall
 
 
 def half_of(page_id: str) -> str:
@@ -104,8 +110,8 @@ def aeb_pages(half: str) -> list[Page]:
     for page_id, item in sorted(truth.items()):
         if half != "all" and half_of(page_id) != half:
             continue
-        html, _ = decode_body(gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes()))
-        pages.append(Page(page_id, item["url"], html, item["articleBody"]))
+        raw = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes())
+        pages.append(Page(page_id, item["url"], decode_body(raw)[0], item["articleBody"], raw))
     return pages
 
 
@@ -114,18 +120,22 @@ def arabic_pages() -> list[Page]:
     shared = shared_root()
     lbc = json.loads((shared / "eval/extraction/arabic/LBCGroup.json").read_text(encoding="utf-8"))["V1"]["body"]
     lbc_text = "\n".join(p for section in lbc["sections"] for p in section["paragraphs"])
-    lbc_html, _ = decode_body(gzip.decompress((shared / "eval/extraction/arabic/LBCGroup_2026_01_08.html.gz")
-                                              .read_bytes()))
+    lbc_raw = gzip.decompress((shared / "eval/extraction/arabic/LBCGroup_2026_01_08.html.gz").read_bytes())
     cnn = shared / "fixtures/html"
-    return [Page("lbc", "https://www.lbcgroup.tv/news/world/898682/ar", lbc_html, lbc_text),
+    cnn_raw = (cnn / "cnn-arabic-2013.html").read_bytes()
+    return [Page("lbc", "https://www.lbcgroup.tv/news/world/898682/ar", decode_body(lbc_raw)[0], lbc_text, lbc_raw),
             Page("cnn", "http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html",
-                 (cnn / "cnn-arabic-2013.html").read_text(encoding="utf-8"),
-                 (cnn / "cnn-arabic-2013.expected.txt").read_text(encoding="utf-8"))]
+                 decode_body(cnn_raw)[0], (cnn / "cnn-arabic-2013.expected.txt").read_text(encoding="utf-8"), cnn_raw)]
 
 
-def akhbar(html: str, url: str) -> str:
-    """Akhbar's main text."""
-    return extract_page(html, url).text
+def akhbar(page: Page) -> str:
+    """Akhbar's main text from the page decoded as the fetcher decodes it."""
+    try:
+        return extract_page(page.html, page.url).text
+    except ExtractError:
+        raise
+    except Exception:  # noqa: BLE001 - counted as an escape by score(); the body extractor alone is scored
+        raise Escaped(body_alone(page.html, page.url)) from None
 
 
 def body_alone(html: str, url: str) -> str:
@@ -136,38 +146,49 @@ def body_alone(html: str, url: str) -> str:
         return ""
 
 
-def trafilatura_defaults(html: str, url: str) -> str:
-    """trafilatura 2 `extract` with its defaults."""
-    return trafilatura.extract(html, url=url) or ""
+def trafilatura_defaults(page: Page) -> str:
+    """trafilatura 2 `extract` with its defaults, given the raw bytes (it decodes them itself)."""
+    return trafilatura.extract(page.raw or page.html, url=page.url) or ""
 
 
-def trafilatura_precision(html: str, url: str) -> str:
-    """trafilatura 2 `extract(favor_precision=True)`."""
-    return trafilatura.extract(html, url=url, favor_precision=True) or ""
+def trafilatura_precision(page: Page) -> str:
+    """trafilatura 2 `extract(favor_precision=True)`, given the raw bytes."""
+    return trafilatura.extract(page.raw or page.html, url=page.url, favor_precision=True) or ""
 
 
-EXTRACTORS: dict[str, Callable[[str, str], str]] = {
+class Escaped(Exception):  # noqa: N818 - a signal within this script, carrying the text scored instead
+    """An exception other than ExtractError left extract_page; carries the body extractor's text alone."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("escaped")
+        self.text = text
+
+
+EXTRACTORS: dict[str, Callable[[Page], str]] = {
     "akhbar": akhbar, "trafilatura": trafilatura_defaults, "trafilatura_precision": trafilatura_precision,
 }
 
 
-def score(pages: list[Page], extractor: Callable[[str, str], str]) -> Tally:
+def score(pages: list[Page], extractor: Callable[[Page], str]) -> Tally:
     """Run one extractor over the pages and tally the benchmark's scores."""
     tally = Tally()
     for page in pages:
         start = time.process_time()
         try:
-            text = extractor(page.html, page.url)
+            text = extractor(page)
         except ExtractError:
             text = ""
             tally.errors += 1
-        except Exception:  # noqa: BLE001 - an escape is counted, and the page scored on the body alone
-            text = body_alone(page.html, page.url)
+        except Escaped as escape:
+            text = escape.text
             tally.escaped += 1
         tally.cpu += time.process_time() - start
         p, r = precision_recall(text, page.truth)
-        tally.precision.append(p)
-        tally.recall.append(r)
+        if p is not None:
+            tally.precision.append(p)
+        if r is not None:
+            tally.recall.append(r)
+        p, r = p or 0.0, r or 0.0
         tally.pages[page.id] = 2 * p * r / (p + r) if p + r else 0.0
     return tally
 
