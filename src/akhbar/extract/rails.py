@@ -1,8 +1,7 @@
 """Teaser rails and related-article lists: repeated cards of a linked headline and a short excerpt.
 
-A paragraph is a teaser excerpt when one of its close ancestors is a small card that also holds a
-linked headline outside the paragraph, and that card is one of several siblings built the same way
-(same tag and class). Such excerpts are prose without links, so density scoring alone takes a rail of
+A paragraph is a teaser excerpt when it, or one of its close ancestors, is a small card that opens with
+a linked headline, and that card is one of several siblings built the same way (same tag and class). Such excerpts are prose without links, so density scoring alone takes a rail of
 them for an article; they score nothing and are never kept.
 """
 
@@ -30,12 +29,6 @@ def clean_length(element: lxml_html.HtmlElement) -> int:
     return len(" ".join(element.text_content().split()))
 
 
-def has_headline_link(card: lxml_html.HtmlElement, paragraph: lxml_html.HtmlElement) -> bool:
-    """True when the card links a headline-length text outside the paragraph."""
-    inside = set(paragraph.iter("a"))
-    return any(a not in inside and clean_length(a) >= HEADLINE_MIN_CHARS for a in card.iter("a"))
-
-
 def repeated(card: lxml_html.HtmlElement) -> bool:
     """True when the card has enough siblings of its own shape."""
     parent = card.getparent()
@@ -47,21 +40,33 @@ def repeated(card: lxml_html.HtmlElement) -> bool:
 
 
 def leads_with_headline(card: lxml_html.HtmlElement) -> bool:
-    """True when a card's first text is a headline-length link and more text follows it."""
+    """True when a card opens with a headline-length link that stands apart from the text after it.
+
+    Image links and short labels (a section name, a date) may come first. A link that runs on into the
+    same sentence (`<a>Study</a> found that ...`) is a reference in prose, not a headline.
+    """
     for node in card.iter():
         if not isinstance(node.tag, str):
             continue
         if node.tag == "a":
             length = clean_length(node)
-            return length >= HEADLINE_MIN_CHARS and clean_length(card) > length + HEADLINE_MIN_CHARS
-        if (node.text or "").strip():
+            if not length:
+                continue
+            if length < HEADLINE_MIN_CHARS:
+                return False
+            return not (node.tail or "").strip() and clean_length(card) > length + HEADLINE_MIN_CHARS
+        if len((node.text or "").strip()) >= HEADLINE_MIN_CHARS:
             return False
     return False
 
 
 def is_teaser(paragraph: lxml_html.HtmlElement) -> bool:
-    """True when the paragraph is the excerpt of a card in a rail or a related-articles list."""
-    if leads_with_headline(paragraph) and repeated(paragraph):
+    """True when the paragraph is the excerpt of a card in a rail or a related-articles list.
+
+    The card is the paragraph itself (a list item or div holding headline and excerpt; never a <p>,
+    whose leading link is part of its prose) or one of its close ancestors.
+    """
+    if paragraph.tag != "p" and leads_with_headline(paragraph) and repeated(paragraph):
         return True
     card = paragraph
     for _ in range(CARD_DEPTH):
@@ -70,6 +75,6 @@ def is_teaser(paragraph: lxml_html.HtmlElement) -> bool:
             return False
         if clean_length(card) > CARD_MAX_CHARS:
             return False
-        if has_headline_link(card, paragraph) and repeated(card):
+        if leads_with_headline(card) and repeated(card):
             return True
     return False
