@@ -274,17 +274,21 @@ def chosen_blocks(top: lxml_html.HtmlElement, paragraphs: list[Paragraph], total
 
 
 def minor_sub_blocks(block: lxml_html.HtmlElement, paragraphs: list[Paragraph], totals: dict) -> list:
-    """Nested blocks of a block whose prose sits in its own paragraphs, with far less prose than those (notices).
+    """Wrappers before or after a block's own paragraphs with far less prose than those (notices, promos).
 
     Only applies when most of the block's prose is in paragraphs placed directly in it, so an article
-    written one div per paragraph, or in nested sections, keeps every part.
+    written one div per paragraph, or in nested sections, keeps every part; wrappers between the
+    block's paragraphs (embedded quotes and posts) stay.
     """
-    direct = sum(p.points for p in paragraphs if p.node.getparent() is block)
-    if direct < DIRECT_SHARE * totals.get(block, 0.0):
+    direct = [p for p in paragraphs if p.points and p.node.getparent() is block]
+    points = sum(p.points for p in direct)
+    if not direct or points < DIRECT_SHARE * totals.get(block, 0.0):
         return []
+    children = list(block)
+    first, last = children.index(direct[0].node), children.index(direct[-1].node)
     nodes = {p.node for p in paragraphs}
-    return [child for child in block if child.tag in WRAPPER_TAGS and child not in nodes
-            and 0 < totals.get(child, 0.0) < SUB_BLOCK_RATIO * direct]
+    return [child for at, child in enumerate(children) if (at < first or at > last) and child.tag in WRAPPER_TAGS
+            and child not in nodes and 0 < totals.get(child, 0.0) < SUB_BLOCK_RATIO * points]
 
 
 def main_paragraphs(body: lxml_html.HtmlElement, title: str) -> list[str]:
