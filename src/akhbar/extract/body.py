@@ -33,7 +33,8 @@ NEGATIVE = re.compile(
     r"comment|share|sharing|social|related|sidebar|side-bar|col-side|advert|\bads?\b|\bad[-_]|[-_]ads?\b|promo|"
     r"cookie|consent|breadcrumb|newsletter|subscri|banner|popup|modal|widget|\btools\b|-tools\b|\btags?\b|"
     r"footer|masthead|\bmenu|\bnav|read-?also|see-?also|read-?more|more-?stories|recommend|outbrain|taboola|"
-    r"caption|byline|\bmeta\b|-meta\b|author|\bprint|rating|pagination|teaser|most-?read|trending|hidden",
+    r"caption|\bimage|\bphoto|gallery|credit|byline|\bmeta\b|-meta\b|author|\bprint|rating|pagination|teaser|"
+    r"most-?read|trending|hidden",
     re.I,
 )
 POSITIVE = re.compile(r"article|body|content|entry|main|story|text|post|news-?details|detail", re.I)
