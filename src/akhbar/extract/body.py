@@ -267,7 +267,7 @@ def chosen_blocks(top: lxml_html.HtmlElement, paragraphs: list[Paragraph], total
         for sibling in parent:
             if sibling is anchor or not isinstance(sibling.tag, str) or not totals.get(sibling, 0.0):
                 continue
-            if (totals[sibling] >= floor or (sibling.tag, sibling.get("class", "")) == shape
+            if (totals[sibling] >= floor or (shape[1] and (sibling.tag, sibling.get("class", "")) == shape)
                     or (level == 0 and sibling in prose)):
                 blocks.append(sibling)
         anchor = parent
