@@ -95,3 +95,21 @@ def test_control_characters_in_the_text_neither_crash_nor_reach_the_text() -> No
         assert found.method == "density"
         assert "second line of paragraph 0, long enough to count here" in found.text.split("\n")
         assert not any(ord(c) < 32 and c != "\n" for c in found.text)
+
+
+def test_article_sections_with_inline_links_are_not_teaser_cards() -> None:
+    sections = "".join(
+        f"<div class='text-block'><p><a href='/ref/{i}'>A report by the national audit office</a> found that "
+        f"{PROSE[i]}</p><p>{PROSE[i + 1]}</p></div><div class='promo-box'>Sponsored</div>" for i in (0, 2, 4))
+    lines = text_of(page(f"<div class='story'>{sections}</div>"))
+    assert lines == [line if n % 2 else f"A report by the national audit office found that {line}"
+                     for n, line in enumerate(PROSE[:6])]
+
+
+def test_captions_and_leading_datelines_are_left_out() -> None:
+    caption = ("<div class='image-wrapper'><p>In this file photo, taken last year, the committee members, "
+               "seated, listen to the minister, who presented the budget.</p></div>")
+    dateline = "<div class='s-data'><span>Monday, November 18, 2019 8:22AM EST</span></div>"
+    article = "".join(f"<p>{p}</p>" for p in PROSE[:3])
+    lines = text_of(page(f"<div class='story'>{dateline}{caption}<div class='body'>{article}</div></div>"))
+    assert lines == PROSE[:3]

@@ -70,6 +70,10 @@ SUB_BLOCK_RATIO = 0.3
 """A nested block with less than this share of its block's direct prose is a notice or promo, not article."""
 DIRECT_SHARE = 0.5
 """The share of a block's prose in its direct paragraphs above which nested blocks are weighed against it."""
+SENTENCE_ENDS = (".", "!", "?", "؟", "。", "！", "？", "\"", "”", "»", ":", "…")
+"""How a sentence ends in the scripts we read; a dateline or a byline does not end so."""
+LABEL_MAX_CHARS = 60
+"""A line shorter than this without a sentence end, before the article's first sentence, is a label."""
 EXPAND_LEVELS = 2
 """Sibling blocks are looked for beside the best block and beside its parent (sections in columns)."""
 MIN_WORDS = 25
@@ -310,7 +314,15 @@ def main_paragraphs(body: lxml_html.HtmlElement, title: str) -> list[str]:
         if para.node not in inside or para.density > MAX_LINK_DENSITY or (para.points == 0 and is_teaser(para.node)):
             continue
         kept.extend(line for line in para.text.split("\n") if not is_boilerplate_line(line, title_key))
-    return kept
+    return trim_leading_labels(kept)
+
+
+def trim_leading_labels(lines: list[str]) -> list[str]:
+    """Lines before the first sentence that are short labels, not prose (dateline, byline, agency, 'Share')."""
+    for at, line in enumerate(lines):
+        if len(line) >= LABEL_MAX_CHARS or line.rstrip().endswith(SENTENCE_ENDS):
+            return lines[at:]
+    return lines
 
 
 def is_boilerplate_line(line: str, title_key: str) -> bool:
