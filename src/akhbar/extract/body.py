@@ -22,7 +22,7 @@ import trafilatura
 from lxml import html as lxml_html
 
 from akhbar.errors import ExtractError
-from akhbar.extract.rails import is_teaser
+from akhbar.extract.rails import Rails
 from akhbar.text import normalize
 
 DROP_TAGS = frozenset({
@@ -90,12 +90,13 @@ class BodyText:
 
 @dataclass
 class Paragraph:
-    """One paragraph node, its text, link density and prose points."""
+    """One paragraph node, its text, link density, prose points and whether it is a teaser's excerpt."""
 
     node: lxml_html.HtmlElement
     text: str
     density: float
     points: float
+    teaser: bool = False
 
 
 def _marker(element: lxml_html.HtmlElement) -> str:
@@ -218,6 +219,7 @@ def container_of(node: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
 
 def read_paragraphs(body: lxml_html.HtmlElement) -> list[Paragraph]:
     """Every paragraph node with its text, link density and prose points (0 for teasers and link lists)."""
+    rails = Rails()
     found = []
     for node in paragraph_nodes(body):
         text = text_lines(node)
@@ -225,10 +227,11 @@ def read_paragraphs(body: lxml_html.HtmlElement) -> list[Paragraph]:
             continue
         length = len(" ".join(text.split()))
         density = link_density(node, length)
+        teaser = density <= MAX_LINK_DENSITY and rails.is_teaser(node)
         points = 0.0
-        if length >= MIN_PARAGRAPH and density <= MAX_LINK_DENSITY and node.tag != "tr" and not is_teaser(node):
+        if length >= MIN_PARAGRAPH and density <= MAX_LINK_DENSITY and node.tag != "tr" and not teaser:
             points = score_paragraph(text, density)
-        found.append(Paragraph(node, text, density, points))
+        found.append(Paragraph(node, text, density, points, teaser))
     return found
 
 
@@ -311,7 +314,7 @@ def main_paragraphs(body: lxml_html.HtmlElement, title: str) -> list[str]:
     title_key = normalize(title)
     kept: list[str] = []
     for para in paragraphs:
-        if para.node not in inside or para.density > MAX_LINK_DENSITY or (para.points == 0 and is_teaser(para.node)):
+        if para.node not in inside or para.density > MAX_LINK_DENSITY or para.teaser:
             continue
         kept.extend(line for line in para.text.split("\n") if not is_boilerplate_line(line, title_key))
     return trim_leading_labels(kept)

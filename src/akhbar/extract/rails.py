@@ -7,6 +7,8 @@ them for an article; they score nothing and are never kept.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from lxml import html as lxml_html
 
 CARD_DEPTH = 3
@@ -29,14 +31,14 @@ def clean_length(element: lxml_html.HtmlElement) -> int:
     return len(" ".join(element.text_content().split()))
 
 
-def repeated(card: lxml_html.HtmlElement) -> bool:
-    """True when the card has enough siblings of its own shape."""
-    parent = card.getparent()
-    if parent is None:
-        return False
-    shape = signature(card)
-    return sum(1 for sibling in parent if sibling is not card and isinstance(sibling.tag, str)
-               and signature(sibling) == shape) >= MIN_REPEATS
+def length_above(element: lxml_html.HtmlElement, limit: int) -> bool:
+    """True when an element's text is longer than `limit` (reads no further than needed)."""
+    total = 0
+    for piece in element.itertext():
+        total += len(" ".join(piece.split()))
+        if total > limit:
+            return True
+    return False
 
 
 def leads_with_headline(card: lxml_html.HtmlElement) -> bool:
@@ -54,27 +56,40 @@ def leads_with_headline(card: lxml_html.HtmlElement) -> bool:
                 continue
             if length < HEADLINE_MIN_CHARS:
                 return False
-            return not (node.tail or "").strip() and clean_length(card) > length + HEADLINE_MIN_CHARS
+            return not (node.tail or "").strip() and length_above(card, length + HEADLINE_MIN_CHARS)
         if len((node.text or "").strip()) >= HEADLINE_MIN_CHARS:
             return False
     return False
 
 
-def is_teaser(paragraph: lxml_html.HtmlElement) -> bool:
-    """True when the paragraph is the excerpt of a card in a rail or a related-articles list.
+class Rails:
+    """Teaser detection over one page, with the sibling shapes of each parent counted once."""
 
-    The card is the paragraph itself (a list item or div holding headline and excerpt; never a <p>,
-    whose leading link is part of its prose) or one of its close ancestors.
-    """
-    if paragraph.tag != "p" and leads_with_headline(paragraph) and repeated(paragraph):
-        return True
-    card = paragraph
-    for _ in range(CARD_DEPTH):
-        card = card.getparent()
-        if card is None or card.tag in ("body", "html"):
+    def __init__(self) -> None:
+        self.shapes: dict[lxml_html.HtmlElement, Counter[tuple[str, str]]] = {}
+
+    def repeated(self, card: lxml_html.HtmlElement) -> bool:
+        """True when the card has enough siblings of its own shape."""
+        parent = card.getparent()
+        if parent is None:
             return False
-        if clean_length(card) > CARD_MAX_CHARS:
-            return False
-        if leads_with_headline(card) and repeated(card):
+        if parent not in self.shapes:
+            self.shapes[parent] = Counter(signature(child) for child in parent if isinstance(child.tag, str))
+        return self.shapes[parent][signature(card)] - 1 >= MIN_REPEATS
+
+    def is_teaser(self, paragraph: lxml_html.HtmlElement) -> bool:
+        """True when the paragraph is the excerpt of a card in a rail or a related-articles list.
+
+        The card is the paragraph itself (a list item or div holding headline and excerpt; never a <p>,
+        whose leading link is part of its prose) or one of its close ancestors.
+        """
+        if paragraph.tag != "p" and self.repeated(paragraph) and leads_with_headline(paragraph):
             return True
-    return False
+        card = paragraph
+        for _ in range(CARD_DEPTH):
+            card = card.getparent()
+            if card is None or card.tag in ("body", "html") or length_above(card, CARD_MAX_CHARS):
+                return False
+            if self.repeated(card) and leads_with_headline(card):
+                return True
+        return False
