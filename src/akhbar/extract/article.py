@@ -1,10 +1,7 @@
-"""HTML page to Article: metadata (extract.metadata) and the main text.
+"""HTML page to Article: metadata (extract.metadata) and the main text (extract.body).
 
-The main text comes from the block of the page that holds most of the running prose: paragraphs score
-their parent (and half their grandparent) by length, commas and low link density; the best container's
-paragraphs are kept, except those in sub-blocks that score far below it (comment notices, promos),
-after boilerplate elements (navigation, share bars, related links, ads, captions, cookie banners) are
-removed by tag and class. When no container is convincing, trafilatura extracts the text instead.
+The main text is the article's prose blocks, found by density scoring with teaser rails scored out
+and every sibling block of a split body kept; trafilatura is asked only when too little is found.
 """
 
 from __future__ import annotations
