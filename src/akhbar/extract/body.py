@@ -6,9 +6,12 @@
 2. Score: each paragraph scores its container (and half its container's parent) by length, commas
    and low link density; excerpts of teaser cards (extract.rails) score nothing.
 3. Choose: the best container, plus its siblings (and its parent's siblings) that hold prose of their
-   own, so an article split over sibling blocks is kept whole.
-4. Keep every paragraph of the chosen blocks that is not a link list, a teaser or a boilerplate line.
-When fewer than MIN_WORDS words are found, trafilatura's text is taken if it is longer.
+   own or are built like it, so an article split over sibling blocks is kept whole; wrappers before
+   or after the container's own paragraphs with far less prose (comment notices, promos) are left out.
+4. Keep every paragraph of the chosen blocks that is not a link list, a teaser or a boilerplate line,
+   from the first sentence on (datelines and bylines before it are labels).
+When fewer than MIN_WORDS words are found, trafilatura's text is taken if it is longer. lxml errors
+on a hostile tree become ExtractError; control characters never reach the text.
 """
 
 from __future__ import annotations
@@ -334,17 +337,6 @@ def is_boilerplate_line(line: str, title_key: str) -> bool:
     if not folded or folded == title_key:
         return True
     return len(folded) < 200 and folded.startswith(BOILERPLATE_PREFIXES)
-
-
-def dedupe(lines: list[str]) -> list[str]:
-    """Lines with exact repeats removed, order kept."""
-    seen: set[str] = set()
-    out = []
-    for line in lines:
-        if line not in seen:
-            seen.add(line)
-            out.append(line)
-    return out
 
 
 def trafilatura_text(html: str, url: str | None = None) -> str:
