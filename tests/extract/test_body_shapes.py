@@ -113,3 +113,11 @@ def test_captions_and_leading_datelines_are_left_out() -> None:
     article = "".join(f"<p>{p}</p>" for p in PROSE[:3])
     lines = text_of(page(f"<div class='story'>{dateline}{caption}<div class='body'>{article}</div></div>"))
     assert lines == PROSE[:3]
+
+
+def test_content_hints_break_near_ties_between_blocks() -> None:
+    other = "".join(f"<p>{t}</p>" for t in TEASERS[:3])
+    article = "".join(f"<p>{p}</p>" for p in PROSE[:2])
+    html = page(f"<div><div class='x1'>{other}</div></div><div><div class='story-text'>{article}</div></div>")
+    assert text_of(html) == PROSE[:2]
+    assert text_of(html.replace("story-text", "x2")) == TEASERS[:3]

@@ -77,6 +77,8 @@ SENTENCE_ENDS = (".", "!", "?", "؟", "。", "！", "？", "\"", "”", "»", ":
 """How a sentence ends in the scripts we read; a dateline or a byline does not end so."""
 LABEL_MAX_CHARS = 60
 """A line shorter than this without a sentence end, before the article's first sentence, is a label."""
+HINT_WEIGHT = 1.25
+"""A content class or tag raises a block's votes by a quarter; a boilerplate class lowers them as much."""
 EXPAND_LEVELS = 2
 """Sibling blocks are looked for beside the best block and beside its parent (sections in columns)."""
 MIN_WORDS = 25
@@ -261,9 +263,9 @@ def block_scores(paragraphs: list[Paragraph]) -> tuple[dict, dict]:
 def chosen_blocks(top: lxml_html.HtmlElement, paragraphs: list[Paragraph], totals: dict) -> list:
     """The best block and the sibling blocks (beside it or beside its parent) that carry prose of their own.
 
-    A sibling joins when it holds SIBLING_SHARE of the best block's prose, when it is built like the best
-    block (same tag and class: an article cut into sections), or when it is itself a prose paragraph
-    beside the best block (a lede written outside the body wrapper).
+    A sibling of the best block or of its parent joins when it is built like it (same tag and class: an
+    article cut into sections). A sibling of the best block also joins when it holds SIBLING_SHARE of its
+    prose or is itself a prose paragraph (a lede written outside the body wrapper).
     """
     prose = {p.node for p in paragraphs if p.points}
     blocks = [top]
@@ -277,8 +279,8 @@ def chosen_blocks(top: lxml_html.HtmlElement, paragraphs: list[Paragraph], total
         for sibling in parent:
             if sibling is anchor or not isinstance(sibling.tag, str) or not totals.get(sibling, 0.0):
                 continue
-            if (totals[sibling] >= floor or (shape[1] and (sibling.tag, sibling.get("class", "")) == shape)
-                    or (level == 0 and sibling in prose)):
+            same_shape = bool(shape[1]) and (sibling.tag, sibling.get("class", "")) == shape
+            if same_shape or (level == 0 and (totals[sibling] >= floor or sibling in prose)):
                 blocks.append(sibling)
         anchor = parent
     return blocks
@@ -302,13 +304,23 @@ def minor_sub_blocks(block: lxml_html.HtmlElement, paragraphs: list[Paragraph], 
             and child not in nodes and 0 < totals.get(child, 0.0) < SUB_BLOCK_RATIO * points]
 
 
+def hint_weight(block: lxml_html.HtmlElement) -> float:
+    """How much a block's class, id and tag add to its prose: evidence, weighed with the votes."""
+    marker = _marker(block)
+    if block.tag in ("article", "main") or POSITIVE.search(marker):
+        return HINT_WEIGHT
+    if NEGATIVE.search(marker):
+        return 1 / HINT_WEIGHT
+    return 1.0
+
+
 def main_paragraphs(body: lxml_html.HtmlElement, title: str) -> list[str]:
     """The lines of the article's paragraphs, in page order."""
     paragraphs = read_paragraphs(body)
     votes, totals = block_scores(paragraphs)
     if not votes:
         return []
-    top = max(votes, key=votes.__getitem__)
+    top = max(votes, key=lambda block: votes[block] * hint_weight(block))
     inside: set[lxml_html.HtmlElement] = set()
     for block in chosen_blocks(top, paragraphs, totals):
         inside.update(block.iter())
