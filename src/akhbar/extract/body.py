@@ -8,8 +8,7 @@
 3. Choose: the best container, plus its siblings (and its parent's siblings) that hold prose of their
    own or are built like it, so an article split over sibling blocks is kept whole; wrappers before
    or after the container's own paragraphs with far less prose (comment notices, promos) are left out.
-4. Keep every paragraph of the chosen blocks that is not a link list, a teaser or a boilerplate line,
-   from the first sentence on (datelines and bylines before it are labels).
+4. Keep every paragraph of the chosen blocks that is not a link list, a teaser or a boilerplate line.
 When fewer than MIN_WORDS words are found, trafilatura's text is taken if it is longer. lxml errors
 on a hostile tree become ExtractError; control characters never reach the text.
 """
@@ -73,10 +72,6 @@ SUB_BLOCK_RATIO = 0.3
 """A nested block with less than this share of its block's direct prose is a notice or promo, not article."""
 DIRECT_SHARE = 0.5
 """The share of a block's prose in its direct paragraphs above which nested blocks are weighed against it."""
-SENTENCE_ENDS = (".", "!", "?", "؟", "。", "！", "？", "\"", "”", "»", ":", "…")
-"""How a sentence ends in the scripts we read; a dateline or a byline does not end so."""
-LABEL_MAX_CHARS = 60
-"""A line shorter than this without a sentence end, before the article's first sentence, is a label."""
 HINT_WEIGHT = 1.25
 """A content class or tag raises a block's votes by a quarter; a boilerplate class lowers them as much."""
 EXPAND_LEVELS = 2
@@ -332,15 +327,7 @@ def main_paragraphs(body: lxml_html.HtmlElement, title: str) -> list[str]:
         if para.node not in inside or para.density > MAX_LINK_DENSITY or para.teaser:
             continue
         kept.extend(line for line in para.text.split("\n") if not is_boilerplate_line(line, title_key))
-    return trim_leading_labels(kept)
-
-
-def trim_leading_labels(lines: list[str]) -> list[str]:
-    """Lines before the first sentence that are short labels, not prose (dateline, byline, agency, 'Share')."""
-    for at, line in enumerate(lines):
-        if len(line) >= LABEL_MAX_CHARS or line.rstrip().endswith(SENTENCE_ENDS):
-            return lines[at:]
-    return lines
+    return kept
 
 
 def is_boilerplate_line(line: str, title_key: str) -> bool:
