@@ -1,10 +1,7 @@
-"""HTML page to Article: metadata (extract.metadata) and the main text.
+"""HTML page to Article: metadata (extract.metadata) and the main text (extract.body).
 
-The main text comes from the block of the page that holds most of the running prose: paragraphs score
-their parent (and half their grandparent) by length, commas and low link density; the best container's
-paragraphs are kept, except those in sub-blocks that score far below it (comment notices, promos),
-after boilerplate elements (navigation, share bars, related links, ads, captions, cookie banners) are
-removed by tag and class. When no container is convincing, trafilatura extracts the text instead.
+The main text is the article's prose blocks, found by density scoring with teaser rails scored out
+and every sibling block of a split body kept; trafilatura is asked only when too little is found.
 """
 
 from __future__ import annotations
@@ -14,37 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import lxml.etree
-import trafilatura
 from lxml import html as lxml_html
 
 from akhbar.errors import ExtractError
+from akhbar.extract.body import body_text
 from akhbar.extract.feeds import FeedEntry
 from akhbar.extract.metadata import PageMetadata, read_metadata
 from akhbar.models import Article
-from akhbar.text import normalize
 
-DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "input", "select", "textarea", "svg",
-             "canvas", "template", "object", "embed", "nav", "footer", "aside", "figure", "figcaption", "video",
-             "audio", "picture", "img", "header", "menu", "dialog", "link", "meta")
-NEGATIVE = re.compile(
-    r"comment|share|sharing|social|related|sidebar|side-bar|col-side|advert|\bads?\b|\bad[-_]|[-_]ads?\b|promo|"
-    r"cookie|consent|breadcrumb|newsletter|subscri|banner|popup|modal|widget|\btools\b|-tools\b|\btags?\b|"
-    r"footer|masthead|\bmenu|\bnav|read-?also|see-?also|read-?more|more-?stories|recommend|outbrain|taboola|"
-    r"caption|byline|\bmeta\b|-meta\b|author|\bprint|rating|pagination|teaser|most-?read|trending|hidden",
-    re.I,
-)
-POSITIVE = re.compile(r"article|body|content|entry|main|story|text|post|news-?details|detail", re.I)
-PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "dd"})
-BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "ul", "ol", "table", "blockquote", "pre", "h1",
-                        "h2", "h3", "h4", "h5", "h6", "dl", "form", "header", "footer", "aside", "nav", "figure"})
-BOILERPLATE_PREFIXES = tuple(normalize(p) for p in (
-    "اقرأ أيضا", "اقرأ أيضاً", "إقرأ أيضا", "إقرأ أيضاً", "اقرأ ايضا", "اقرأ المزيد", "شاهد أيضا", "شاهد أيضاً",
-    "طالع أيضا", "طالع أيضاً", "تابعونا على", "تابعوا آخر", "للمزيد من الأخبار", "شارك هذا", "شارك الخبر",
-    "Read also", "Read more", "See also", "Advertisement", "إعلان",
-))
-MIN_PARAGRAPH = 25
-SUB_BLOCK_RATIO = 0.3
-MIN_WORDS = 25
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
@@ -71,164 +45,12 @@ def parse_html(html: str) -> lxml_html.HtmlElement:
     return root
 
 
-def _marker(element: lxml_html.HtmlElement) -> str:
-    """An element's class and id, for boilerplate matching."""
-    return f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
-
-
-def strip_boilerplate(root: lxml_html.HtmlElement) -> None:
-    """Remove comments, non-content tags and elements classed as boilerplate (unless also classed as content)."""
-    for comment in root.xpath("//comment()|//processing-instruction()"):
-        parent = comment.getparent()
-        if parent is not None:
-            comment.drop_tree() if hasattr(comment, "drop_tree") else parent.remove(comment)
-    body = root.find("body")
-    if body is None:
-        body = root
-    doomed = []
-    for element in body.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag in DROP_TAGS:
-            doomed.append(element)
-            continue
-        marker = _marker(element)
-        if marker.strip() and NEGATIVE.search(marker) and not POSITIVE.search(marker) or element.get("hidden") is not None or "display:none" in (element.get("style") or "").replace(" ", ""):
-            doomed.append(element)
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-    for br in body.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-
-
-def text_of(element: lxml_html.HtmlElement) -> str:
-    """An element's text, lines kept (from <br>), spaces collapsed within lines."""
-    lines = (" ".join(line.split()) for line in element.text_content().split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def link_density(element: lxml_html.HtmlElement, length: int) -> float:
-    """The share of an element's text that sits inside links."""
-    if not length:
-        return 0.0
-    linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
-    return min(1.0, linked / length)
-
-
-def own_text_length(element: lxml_html.HtmlElement) -> int:
-    """Length of the text directly in an element (not in block children)."""
-    total = len((element.text or "").strip())
-    for child in element:
-        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS:
-            total += len(" ".join(child.text_content().split()))
-        total += len((child.tail or "").strip())
-    return total
-
-
-def paragraph_nodes(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    """Elements holding one paragraph: <p>-like tags, and divs whose text is their own (no block children)."""
-    nodes = []
-    for element in body.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag in PARAGRAPH_TAGS:
-            if element.tag == "li" or not any(a.tag in PARAGRAPH_TAGS for a in element.iterancestors()):
-                nodes.append(element)
-        elif (element.tag in ("div", "section", "td", "article", "span") and own_text_length(element) >= 60
-              and not any(a.tag in PARAGRAPH_TAGS for a in element.iterancestors())):
-            nodes.append(element)
-    return nodes
-
-
-def score_paragraph(text: str, density: float) -> float:
-    """How much a paragraph looks like running prose."""
-    commas = text.count("،") + text.count(",")
-    return (1.0 + commas + min(len(text) / 100.0, 3.0)) * (1.0 - density)
-
-
-def main_paragraphs(body: lxml_html.HtmlElement, title: str) -> list[str]:
-    """The paragraphs of the best-scoring content block, in page order."""
-    scores: dict[lxml_html.HtmlElement, float] = {}
-    candidates = []
-    for node in paragraph_nodes(body):
-        text = text_of(node)
-        if len(text) < MIN_PARAGRAPH and node.tag not in ("h2", "h3", "h4"):
-            candidates.append((node, text, 0.0))
-            continue
-        density = link_density(node, len(" ".join(text.split())))
-        candidates.append((node, text, density))
-        if density > 0.5 or len(text) < MIN_PARAGRAPH:
-            continue
-        points = score_paragraph(text, density)
-        parent = node if node.tag in ("div", "section", "td", "article", "span") else node.getparent()
-        if parent is None:
-            continue
-        scores[parent] = scores.get(parent, 0.0) + points
-        grand = parent.getparent()
-        if grand is not None:
-            scores[grand] = scores.get(grand, 0.0) + points / 2
-    if not scores:
-        return []
-    top = max(scores, key=scores.get)  # type: ignore[arg-type]
-    floor = scores[top] * SUB_BLOCK_RATIO
-    inside = set(top.iter())
-    title_key = normalize(title)
-    kept: list[str] = []
-    for node, text, density in candidates:
-        if node not in inside or not text or density > 0.5:
-            continue
-        parent = node if node.tag in ("div", "section", "td", "article", "span") else node.getparent()
-        if parent is not top and node is not top and scores.get(parent, 0.0) < floor:
-            continue
-        for line in text.split("\n"):
-            if is_boilerplate_line(line, title_key):
-                continue
-            kept.append(line)
-    return dedupe(kept)
-
-
-def is_boilerplate_line(line: str, title_key: str) -> bool:
-    """A line that is not article text: the headline again, or a 'read also'/'follow us' teaser."""
-    folded = normalize(line)
-    if not folded or folded == title_key:
-        return True
-    return len(folded) < 200 and folded.startswith(BOILERPLATE_PREFIXES)
-
-
-def dedupe(lines: list[str]) -> list[str]:
-    """Lines with exact repeats removed, order kept."""
-    seen: set[str] = set()
-    out = []
-    for line in lines:
-        if line not in seen:
-            seen.add(line)
-            out.append(line)
-    return out
-
-
-def trafilatura_text(html: str, url: str | None = None) -> str:
-    """The main text according to trafilatura alone (the fallback, and the baseline of `akhbar eval extract`)."""
-    return trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
-                               favor_precision=True, deduplicate=False, fast=True) or ""
-
-
 def extract_page(html: str, url: str) -> Extraction:
     """Main text and metadata of one decoded HTML page."""
     root = parse_html(html)
     metadata = read_metadata(root, url)
-    body = root.find("body")
-    if body is None:
-        body = root
-    strip_boilerplate(root)
-    paragraphs = main_paragraphs(body, metadata.title)
-    text, method = "\n".join(paragraphs), "density"
-    if len(text.split()) < MIN_WORDS:
-        fallback = trafilatura_text(html, url)
-        if len(fallback.split()) > len(text.split()):
-            title_key = normalize(metadata.title)
-            lines = [line for line in fallback.split("\n") if not is_boilerplate_line(line, title_key)]
-            text, method = "\n".join(lines), "trafilatura"
+    found = body_text(root, html, url, metadata.title)
+    text, method = found.text, found.method
     if metadata.published is None:
         metadata.published = htmldate_published(html)
         metadata.date_source = "htmldate" if metadata.published else None
