@@ -1,22 +1,27 @@
 """Page metadata: canonical URL, title, author, dates, image, language and section from an HTML tree.
 
 Precedence follows how reliably outlets fill each field: JSON-LD, Open Graph and other <meta> tags, then
-the page itself (<time>, <h1>, the printed byline date read by `akhbar.text.parse_date`).
+the page itself (<time>, <h1>, the printed byline date read by `akhbar.text.parse_date`). A date is taken
+only when it is plausible (see `plausible`); a placeholder such as 0001-01-01 gives way to the next
+source of evidence. The UTC offset the outlet wrote with the date is kept beside it.
 """
 
 from __future__ import annotations
 
+import email.utils
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from akhbar.extract.urls import canonical_url, same_site
 from akhbar.text import normalize, parse_date
+from akhbar.times import as_utc
 
 ARTICLE_TYPES = frozenset({"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
                            "backgroundnewsarticle", "opinionnewsarticle", "reviewnewsarticle", "webpage",
@@ -28,6 +33,17 @@ DATE_META = ("article:published_time", "og:published_time", "og:article:publishe
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—:•·»«/]{1,2}\s+")
 DATE_CLASS = re.compile(r"date|time|stamp|byline|published|posted|meta|تاريخ", re.I)
 HAS_DIGIT = re.compile(r"[0-9٠-٩]")
+#: Lone surrogates (from JSON-LD "\\ud800" escapes) and C0/C1 controls other than whitespace: they cannot be
+#: stored as UTF-8 or put in an XML tree, and no outlet means them as text.
+UNPRINTABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: No news site published on the web before 1995; earlier dates are placeholders (0001-01-01, 1970-01-01).
+EARLIEST_PUBLISHED = datetime(1995, 1, 1, tzinfo=UTC)
+#: A date may run ahead of our fetch by an outlet's clock or time-zone mistake, but not by more than a day.
+FUTURE_SLACK = timedelta(days=1)
+#: The widest real UTC offsets are -12:00 and +14:00; anything beyond is a typo, not a zone.
+MAX_OFFSET_MINUTES = 14 * 60
+ISO_ZONE = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?P<zone>[Zz]|[+\-]\d\d:?\d\d)$")
+RFC_DATE = re.compile(r"\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d")
 
 
 @dataclass
@@ -39,6 +55,7 @@ class PageMetadata:
     site_name: str | None = None
     author: str | None = None
     published: datetime | None = None
+    published_offset: int | None = None
     date_source: str | None = None
     image: str | None = None
     language: str | None = None
@@ -47,8 +64,8 @@ class PageMetadata:
 
 
 def clean(value: object) -> str:
-    """A metadata string with whitespace collapsed."""
-    return " ".join(str(value).split()) if value is not None else ""
+    """A metadata string with whitespace collapsed and unprintable characters (lone surrogates, controls) dropped."""
+    return " ".join(UNPRINTABLE.sub("", str(value)).split()) if value is not None else ""
 
 
 def meta_tags(root: lxml_html.HtmlElement) -> dict[str, str]:
@@ -66,15 +83,15 @@ def meta_tags(root: lxml_html.HtmlElement) -> dict[str, str]:
 
 
 def _walk_json(node: object) -> Iterator[dict]:
-    """Every JSON object in a JSON-LD document (including @graph members), depth first."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            if isinstance(value, dict | list):
-                yield from _walk_json(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk_json(item)
+    """Every JSON object in a JSON-LD document (including @graph members), depth first, without recursion."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            yield current
+            stack.extend(reversed([v for v in current.values() if isinstance(v, dict | list)]))
+        elif isinstance(current, list):
+            stack.extend(reversed(current))
 
 
 def _types(node: dict) -> set[str]:
@@ -93,8 +110,8 @@ def json_ld_article(root: lxml_html.HtmlElement) -> dict:
             continue
         try:
             doc = json.loads(raw)
-        except json.JSONDecodeError:
-            continue
+        except (json.JSONDecodeError, RecursionError):
+            continue  # broken, or nested deeper than Python's recursion limit: not an article object
         for node in _walk_json(doc):
             kinds = _types(node)
             if kinds & ARTICLE_TYPES and (node.get("headline") or node.get("datePublished")):
@@ -193,16 +210,35 @@ def find_title(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict
     return h1s[0] if h1s else page_title
 
 
-def _date_of(value: str | None) -> datetime | None:
-    """A metadata date value as aware UTC (ISO 8601, RFC 2822 or printed Arabic)."""
-    return parse_date(value.strip()) if value and value.strip() else None
+def plausible(moment: datetime, fetched: datetime) -> bool:
+    """True when a publication date can be real: not before 1995, not more than a day after the fetch."""
+    return EARLIEST_PUBLISHED <= as_utc(moment) <= as_utc(fetched) + FUTURE_SLACK
+
+
+def written_offset(value: str) -> int | None:
+    """The UTC offset (minutes east) an ISO 8601 or RFC 2822 date was written with; None when it names no zone."""
+    value = value.strip()
+    match = ISO_ZONE.search(value)
+    if match:
+        zone = match["zone"]
+        if zone in ("Z", "z"):
+            return 0
+        digits = zone[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:])
+        offset = -minutes if zone[0] == "-" else minutes
+    elif RFC_DATE.search(value):
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is None or parsed[9] is None:
+            return None
+        offset = parsed[9] // 60
+    else:
+        return None
+    return offset if abs(offset) <= MAX_OFFSET_MINUTES else None
 
 
 def printed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
     """Short texts that look like a byline date: date/time/byline elements first, then text after the <h1>."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in root.iter(etree.Element):
         marker = f"{element.get('class', '')} {element.get('id', '')}"
         if DATE_CLASS.search(marker):
             text = clean(element.text_content())
@@ -210,7 +246,7 @@ def printed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
                 yield text
     for h1 in root.iter("h1"):
         seen = 0
-        for node in h1.itersiblings():
+        for node in h1.itersiblings(etree.Element):  # elements only: comments and PIs have no text to read
             for text in node.itertext():
                 text = clean(text)
                 if text and 6 <= len(text) <= 160 and HAS_DIGIT.search(text):
@@ -222,27 +258,33 @@ def printed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
                 break
 
 
-def find_published(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict) -> tuple[datetime | None, str | None]:
-    """The publication date and where it came from: JSON-LD, meta, <time>, then the printed byline date."""
+def date_evidence(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict) -> Iterator[tuple[str, str]]:
+    """Date texts with where they come from, most reliable first: JSON-LD, meta, <time>, the printed byline."""
     for key in ("datePublished", "dateCreated"):
-        found = _date_of(clean(article.get(key))) if article.get(key) else None
-        if found:
-            return found, "json-ld"
+        value = article.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                yield clean(item), "json-ld"
     for key in DATE_META:
-        found = _date_of(metas.get(key))
-        if found:
-            return found, "meta"
+        if metas.get(key):
+            yield clean(metas[key]), "meta"
     times = root.xpath("//time[@datetime]")
     preferred = [t for t in times if t.get("itemprop") == "datePublished" or t.get("pubdate") is not None]
     for element in preferred + times:
-        found = _date_of(element.get("datetime"))
-        if found:
-            return found, "time"
+        yield clean(element.get("datetime")), "time"
     for text in printed_dates(root):
-        found = parse_date(text)
-        if found:
-            return found, "printed"
-    return None, None
+        yield text, "printed"
+
+
+def find_published(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict,
+                   fetched: datetime | None = None) -> tuple[datetime | None, int | None, str | None]:
+    """The first plausible publication date (UTC), the offset it was written with, and where it came from."""
+    fetched = as_utc(fetched) if fetched else datetime.now(UTC)
+    for text, where in date_evidence(root, metas, article):
+        found = parse_date(text, now=fetched) if text else None
+        if found is not None and plausible(found, fetched):
+            return found, written_offset(text), where
+    return None, None, None
 
 
 def find_author(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict) -> str | None:
@@ -270,12 +312,12 @@ def find_language(root: lxml_html.HtmlElement, metas: dict[str, str], article: d
     return None
 
 
-def read_metadata(root: lxml_html.HtmlElement, url: str) -> PageMetadata:
-    """Everything but the main text, from a parsed page."""
+def read_metadata(root: lxml_html.HtmlElement, url: str, fetched: datetime | None = None) -> PageMetadata:
+    """Everything but the main text, from a parsed page fetched at `fetched` (default now)."""
     metas = meta_tags(root)
     article = json_ld_article(root)
     names = site_names_of(metas, article, url)
-    published, date_source = find_published(root, metas, article)
+    published, offset, date_source = find_published(root, metas, article, fetched)
     image = metas.get("og:image") or metas.get("twitter:image") or _url_of(article.get("image"))
     section = article.get("articleSection")
     if isinstance(section, list):
@@ -286,6 +328,7 @@ def read_metadata(root: lxml_html.HtmlElement, url: str) -> PageMetadata:
         site_name=names[0] if names else None,
         author=find_author(root, metas, article),
         published=published,
+        published_offset=offset,
         date_source=date_source,
         image=urljoin(url, image) if image else None,
         language=find_language(root, metas, article),
