@@ -229,8 +229,14 @@ def extract_page(html: str, url: str, fetched: datetime | None = None) -> Extrac
         raise ExtractError(f"{url}: extraction failed: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
+#: Characters an lxml tree cannot hold (C0 controls but tab/newline/return, lone surrogates): lxml refuses
+#: them when text is moved, or silently drops the rest of the page after a surrogate. A space loses nothing.
+XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
 def _extract_page(html: str, url: str, fetched: datetime | None) -> Extraction:
     """extract_page without the boundary."""
+    html = XML_UNSAFE.sub(" ", html)
     root = parse_html(html)
     metadata = read_metadata(root, url, fetched)
     body = root.find("body")
