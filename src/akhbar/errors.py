@@ -69,3 +69,7 @@ class RedirectError(FetchError):
 
 class ContentDecodingError(FetchError):
     """A body's Content-Encoding is unsupported or its compressed data is broken."""
+
+
+class EvalError(AkhbarError):
+    """An evaluation set (pages, ground truth, gold dates) is missing or cannot be read."""
