@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from akhbar.extract import FeedEntry, extract_article, extract_page, partial_article
-from akhbar.extract.metadata import plausible, written_offset
+from akhbar.extract.metadata import plausible, url_date, written_offset
 
 FETCHED = datetime(2024, 5, 6, 12, 0, tzinfo=UTC)
 BODY = "".join(f"<p>Paragraph {n} of the report, with enough running words, commas, and detail to be the article.</p>"
@@ -87,13 +87,49 @@ def test_a_relative_byline_is_read_against_the_fetch_time() -> None:
     assert (found.published, found.date_source) == (FETCHED - timedelta(hours=3), "printed")
 
 
-def test_htmldate_is_the_last_resort() -> None:
+def test_the_url_date_comes_after_classed_bylines_and_before_text_after_the_headline() -> None:
+    caption = "<p>A ship leaves the port on Aug. 31, 2024.</p>"
     head = json_ld("0001-01-01T00:00:00Z")
-    found = extract_page(page(head), "https://x.com/news/2024/04/30/talks-resume.html", fetched=FETCHED).metadata
+    found = extract_page(page(head, caption), "https://x.com/news/2024/apr/30/talks.html", fetched=FETCHED).metadata
+    assert (found.published, found.date_source, found.published_offset) == (
+        datetime(2024, 4, 30, tzinfo=UTC), "url", None)
+    byline = '<p class="byline">Published 2 May 2024</p>'
+    found = extract_page(page(head, byline), "https://x.com/news/2024-04-30/talks", fetched=FETCHED).metadata
+    assert (found.published, found.date_source) == (datetime(2024, 5, 2, tzinfo=UTC), "printed")
+    future = extract_page(page(head), "https://x.com/news/2024/06/30/talks.html", fetched=FETCHED).metadata
+    assert future.date_source != "url"
+
+
+@pytest.mark.parametrize(("url", "day"), [
+    ("https://x.com/2019/11/18/a/index.html", "2019-11-18"), ("https://x.com/s/2019/11/8/20948348/a", "2019-11-08"),
+    ("https://x.com/story/2019-11-19/a", "2019-11-19"), ("https://x.com/a-20191115/", "2019-11-15"),
+    ("https://x.com/2019/nov/18/a", "18 nov 2019"), ("https://x.com/c/201911181077343476-a/", None),
+    ("https://x.com/a/2019/11/", None), ("https://x.com/2019/13/01/a", None), ("https://x.com/a?d=2019-11-18", None),
+])
+def test_dates_in_urls(url: str, day: str | None) -> None:
+    assert url_date(url) == day
+
+
+def test_the_outlet_offset_is_read_from_its_printed_local_time() -> None:
+    head = json_ld("2024-05-02T03:05:25Z")
+    byline = '<p class="byline">By A. Writer, May 1, 2024 11:05 PM ET</p>'
+    found = extract_page(page(head, byline), "https://x.com/a", fetched=FETCHED).metadata
+    assert (found.published, found.published_offset) == (datetime(2024, 5, 2, 3, 5, 25, tzinfo=UTC), -240)
+    naive_meta = meta("2024-05-01 20:05:25") + json_ld("2024-05-02T03:05:25Z")
+    assert extract_page(page(naive_meta), "https://x.com/a", fetched=FETCHED).metadata.published_offset == -420
+    unrelated = '<p class="byline">Updated May 1, 2024 9:47 PM</p>'  # 5h18m off: not a zone, no offset read
+    assert extract_page(page(head, unrelated), "https://x.com/a", fetched=FETCHED).metadata.published_offset == 0
+    kept = json_ld("2024-05-02T06:05:25+03:00")
+    assert extract_page(page(kept, byline), "https://x.com/a", fetched=FETCHED).metadata.published_offset == 180
+
+
+def test_htmldate_is_the_last_resort() -> None:
+    footer = "<footer><p>Page last edited 2024-04-30 by the web desk</p></footer>"
+    html = page(json_ld("0001-01-01T00:00:00Z")).replace("</body>", footer + "</body>")
+    found = extract_page(html, "https://x.com/a", fetched=FETCHED).metadata
     assert (found.published, found.date_source, found.published_offset) == (
         datetime(2024, 4, 30, tzinfo=UTC), "htmldate", None)
-    future = extract_page(page(head), "https://x.com/news/2024/06/30/talks.html", fetched=FETCHED).metadata
-    assert future.published is None
+    assert extract_page(html, "https://x.com/a", fetched=datetime(2023, 12, 1, tzinfo=UTC)).metadata.published is None
 
 
 def test_a_feed_entry_date_must_be_plausible_too() -> None:

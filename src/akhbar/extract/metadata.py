@@ -44,6 +44,20 @@ FUTURE_SLACK = timedelta(days=1)
 MAX_OFFSET_MINUTES = 14 * 60
 ISO_ZONE = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?P<zone>[Zz]|[+\-]\d\d:?\d\d)$")
 RFC_DATE = re.compile(r"\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d")
+_MONTH_IN_URL = r"0?[1-9]|1[0-2]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+#: A full date in a URL path: /2019/11/18/, /2019/nov/18/, 2019-11-18, or -20191118/ (not inside a longer number).
+URL_DATE = re.compile(
+    rf"/(?P<y1>(?:19|20)\d\d)/(?P<m1>{_MONTH_IN_URL})/(?P<d1>0?[1-9]|[12]\d|3[01])(?:/|$)"
+    r"|(?<!\d)(?P<y2>(?:19|20)\d\d)-(?P<m2>0[1-9]|1[0-2])-(?P<d2>0[1-9]|[12]\d|3[01])(?!\d)"
+    r"|[-_/](?P<y3>(?:19|20)\d\d)(?P<m3>0[1-9]|1[0-2])(?P<d3>0[1-9]|[12]\d|3[01])(?=[/._-]|$)",
+    re.I,
+)
+#: A clock time in a date text ("11:03 PM", "19:14"): only such a text can reveal an offset.
+HAS_CLOCK = re.compile(r"\d{1,2}:\d\d")
+#: Real UTC offsets are whole quarter hours (+05:45 Nepal, +08:45 Eucla are the finest).
+OFFSET_STEP_MINUTES = 15
+#: Printed times drop the seconds that metadata keeps: the same instant may differ by up to a minute.
+CLOCK_SLACK = timedelta(seconds=60)
 
 
 @dataclass
@@ -236,14 +250,18 @@ def written_offset(value: str) -> int | None:
     return offset if abs(offset) <= MAX_OFFSET_MINUTES else None
 
 
-def printed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
-    """Short texts that look like a byline date: date/time/byline elements first, then text after the <h1>."""
+def classed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
+    """Short texts with a digit in elements classed as a date, time or byline."""
     for element in root.iter(etree.Element):
         marker = f"{element.get('class', '')} {element.get('id', '')}"
         if DATE_CLASS.search(marker):
             text = clean(element.text_content())
             if 6 <= len(text) <= 160 and HAS_DIGIT.search(text):
                 yield text
+
+
+def headline_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
+    """Short texts with a digit among the first 40 text pieces after each <h1> (a byline, or a caption)."""
     for h1 in root.iter("h1"):
         seen = 0
         for node in h1.itersiblings(etree.Element):  # elements only: comments and PIs have no text to read
@@ -258,8 +276,29 @@ def printed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
                 break
 
 
-def date_evidence(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict) -> Iterator[tuple[str, str]]:
-    """Date texts with where they come from, most reliable first: JSON-LD, meta, <time>, the printed byline."""
+def printed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
+    """Short texts that look like a byline date: date/time/byline elements first, then text after the <h1>."""
+    yield from classed_dates(root)
+    yield from headline_dates(root)
+
+
+def url_date(url: str) -> str | None:
+    """The publication day a URL path states (/2019/11/18/, /2019/nov/18/, 2019-11-18, -20191118/), as text."""
+    match = URL_DATE.search(urlsplit(url).path)
+    if not match:
+        return None
+    form = next(n for n in (1, 2, 3) if match[f"y{n}"])
+    year, month, day = match[f"y{form}"], match[f"m{form}"], match[f"d{form}"]
+    return f"{int(day)} {month} {year}" if month.isalpha() else f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def date_evidence(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict,
+                  url: str = "") -> Iterator[tuple[str, str]]:
+    """Date texts with where they come from, most reliable first.
+
+    JSON-LD, meta, <time>, elements classed as a date, the URL's date, then any text after the headline
+    (which may as well be a photo caption, so it comes after the URL).
+    """
     for key in ("datePublished", "dateCreated"):
         value = article.get(key)
         for item in value if isinstance(value, list) else [value]:
@@ -272,18 +311,62 @@ def date_evidence(root: lxml_html.HtmlElement, metas: dict[str, str], article: d
     preferred = [t for t in times if t.get("itemprop") == "datePublished" or t.get("pubdate") is not None]
     for element in preferred + times:
         yield clean(element.get("datetime")), "time"
-    for text in printed_dates(root):
+    for text in classed_dates(root):
+        yield text, "printed"
+    in_url = url_date(url) if url else None
+    if in_url:
+        yield in_url, "url"
+    for text in headline_dates(root):
         yield text, "printed"
 
 
+def offset_naming(moment: datetime, text: str, fetched: datetime) -> int | None:
+    """The UTC offset under which `text` names the same instant as `moment` (minutes east), if it does.
+
+    A text with a zone must name the instant exactly; a text without one (a printed "Nov 18, 2019 11:03 PM")
+    is the outlet's wall clock, whose distance from the instant is its offset.
+    """
+    written = written_offset(text)
+    if written is None and not HAS_CLOCK.search(text):
+        return None
+    named = parse_date(text, now=fetched)
+    if named is None:
+        return None
+    if written is not None:
+        return written if abs(named - moment) <= CLOCK_SLACK else None
+    distance = named - moment
+    steps = round(distance.total_seconds() / 60 / OFFSET_STEP_MINUTES)
+    minutes = steps * OFFSET_STEP_MINUTES
+    if abs(minutes) > MAX_OFFSET_MINUTES or abs(distance - timedelta(minutes=minutes)) > CLOCK_SLACK:
+        return None
+    return minutes
+
+
+def outlet_offset(moment: datetime, texts: list[str], fetched: datetime) -> int | None:
+    """The outlet's own non-zero offset for `moment`, from the first other date text naming the same instant."""
+    for text in texts:
+        offset = offset_naming(moment, text, fetched)
+        if offset:
+            return offset
+    return None
+
+
 def find_published(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict,
-                   fetched: datetime | None = None) -> tuple[datetime | None, int | None, str | None]:
-    """The first plausible publication date (UTC), the offset it was written with, and where it came from."""
+                   fetched: datetime | None = None, url: str = "") -> tuple[datetime | None, int | None, str | None]:
+    """The first plausible publication date (UTC), the outlet's UTC offset for it, and where it came from.
+
+    Metadata often writes the instant in UTC while the byline prints the outlet's local time; the offset is
+    then read from that local time, so the day the outlet printed can be shown.
+    """
     fetched = as_utc(fetched) if fetched else datetime.now(UTC)
-    for text, where in date_evidence(root, metas, article):
+    evidence = list(date_evidence(root, metas, article, url))
+    for text, where in evidence:
         found = parse_date(text, now=fetched) if text else None
         if found is not None and plausible(found, fetched):
-            return found, written_offset(text), where
+            offset = written_offset(text)
+            if not offset:
+                offset = outlet_offset(found, [other for other, _ in evidence if other != text], fetched) or offset
+            return found, offset, where
     return None, None, None
 
 
@@ -317,7 +400,7 @@ def read_metadata(root: lxml_html.HtmlElement, url: str, fetched: datetime | Non
     metas = meta_tags(root)
     article = json_ld_article(root)
     names = site_names_of(metas, article, url)
-    published, offset, date_source = find_published(root, metas, article, fetched)
+    published, offset, date_source = find_published(root, metas, article, fetched, url)
     image = metas.get("og:image") or metas.get("twitter:image") or _url_of(article.get("image"))
     section = article.get("articleSection")
     if isinstance(section, list):
