@@ -232,11 +232,27 @@ def extract_page(html: str, url: str, fetched: datetime | None = None) -> Extrac
 #: Characters an lxml tree cannot hold (C0 controls but tab/newline/return, lone surrogates): lxml refuses
 #: them when text is moved, or silently drops the rest of the page after a surrogate. A space loses nothing.
 XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+#: Numeric character references (&#1; &#x0B;), which the parser turns into the same characters.
+CHAR_REFERENCE = re.compile(r"&#(?:[xX](?P<hex>[0-9a-fA-F]{1,8})|(?P<dec>[0-9]{1,10}));?")
+
+
+def _safe_reference(match: re.Match[str]) -> str:
+    """A character reference kept, or a space when it names a character no lxml tree can hold."""
+    code = int(match["hex"], 16) if match["hex"] else int(match["dec"])
+    if code > 0x10FFFF or code in (0xFFFE, 0xFFFF) or XML_UNSAFE.match(chr(code)):
+        return " "
+    return match.group()
+
+
+def xml_safe(html: str) -> str:
+    """A page without characters (written or referenced) that an lxml tree refuses."""
+    html = XML_UNSAFE.sub(" ", html)
+    return CHAR_REFERENCE.sub(_safe_reference, html) if "&#" in html else html
 
 
 def _extract_page(html: str, url: str, fetched: datetime | None) -> Extraction:
     """extract_page without the boundary."""
-    html = XML_UNSAFE.sub(" ", html)
+    html = xml_safe(html)
     root = parse_html(html)
     metadata = read_metadata(root, url, fetched)
     body = root.find("body")

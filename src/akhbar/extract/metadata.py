@@ -390,8 +390,8 @@ def find_language(root: lxml_html.HtmlElement, metas: dict[str, str], article: d
     """The page language from <html lang>, JSON-LD inLanguage or og:locale (two-letter code)."""
     for value in (root.get("lang"), root.get("xml:lang"), article.get("inLanguage"), metas.get("og:locale"),
                   metas.get("content-language")):
-        if isinstance(value, str) and value.strip():
-            return re.split(r"[-_]", value.strip().lower())[0][:3] or None
+        if isinstance(value, str) and clean(value):
+            return re.split(r"[-_]", clean(value).lower())[0][:3] or None
     return None
 
 
