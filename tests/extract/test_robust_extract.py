@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -50,19 +51,29 @@ DEEP_JSON = st.integers(1, 100_000).map(deep_json_ld)
 SURROGATE_JSON = st.just('<script type="application/ld+json">{"@type":"NewsArticle","headline":"a\\ud800",'
                          '"datePublished":"0001-01-01T00:00:00Z","author":{"name":"\\udfff"},'
                          '"inLanguage":"\\ud801en","articleSection":"\\udc02x"}</script>')
+REFERENCES = st.one_of(st.integers(0, 0x20), st.integers(0xD800, 0xDFFF), st.integers(0xFFFE, 0x110000)).flatmap(
+    lambda code: st.sampled_from([f"&#{code};", f"&#x{code:X};", f"&#{code}"]))
 #: Insertions a real page survives: its article must still come out.
-HARMLESS = st.one_of(COMMENTS, INSTRUCTIONS, CONTROLS, SURROGATES, SURROGATE_JSON)
+HARMLESS = st.one_of(COMMENTS, INSTRUCTIONS, CONTROLS, SURROGATES, SURROGATE_JSON, REFERENCES)
 #: Everything, including what may leave no article (then ExtractError is the right answer).
 ANY_DAMAGE = st.one_of(HARMLESS, NESTING, DEEP_JSON)
 
 
 @st.composite
 def damaged(draw: st.DrawFn, pages: Pages, inserts: st.SearchStrategy[str], cut: bool) -> tuple[str, str, str]:
-    """(damaged html, url, original html): 1-4 insertions anywhere, and optionally the page cut anywhere."""
+    """(damaged html, url, original html): 1-4 insertions, and optionally the page cut anywhere.
+
+    With `cut` the insertions go anywhere; without, right after a ">" (between tags or in text): anywhere
+    would include the middle of a "</script>", after which a browser, too, reads the rest as script.
+    """
     original, url = draw(st.sampled_from(pages))
     html = original
     for _ in range(draw(st.integers(1, 4))):
-        at = draw(st.integers(0, len(html)))
+        if cut:
+            at = draw(st.integers(0, len(html)))
+        else:
+            ends = [match.end() for match in re.finditer(">", html)]
+            at = ends[draw(st.integers(0, len(ends) - 1))]
         html = html[:at] + draw(inserts) + html[at:]
     if cut and draw(st.booleans()):
         html = html[: draw(st.integers(0, len(html)))]
