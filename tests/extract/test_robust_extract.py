@@ -143,3 +143,19 @@ def test_an_unexpected_failure_becomes_our_error_with_its_reason(monkeypatch: py
 def test_the_real_pages_are_there(real_pages: Pages) -> None:
     assert len(real_pages) == AEB_PAGES + 1
     assert all(len(html) > 10_000 for html, _ in real_pages)
+
+
+def test_every_real_page_gives_an_article(shared: Path) -> None:
+    aeb = shared / "eval/extraction/aeb"
+    truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = [(gzip.decompress((aeb / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", "replace"),
+              entry["url"]) for page_id, entry in sorted(truth.items())]
+    lbc = gzip.decompress((shared / "eval/extraction/arabic/LBCGroup_2026_01_08.html.gz").read_bytes())
+    pages.append((lbc.decode("utf-8"), "https://www.lbcgroup.tv/news/lebanon"))
+    refused = []
+    for html, url in pages:
+        try:
+            extract_page(html, url)
+        except ExtractError as exc:
+            refused.append(str(exc))
+    assert (len(pages), refused) == (182, [])
