@@ -94,3 +94,7 @@ class CommandError(AkhbarError):
 
 class ArticleFileError(AkhbarError):
     """An article file cannot be read."""
+
+
+class EvalError(AkhbarError):
+    """An evaluation set (pages, ground truth, gold dates) is missing or cannot be read."""

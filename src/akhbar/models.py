@@ -55,6 +55,8 @@ class Article:
     tags: list[Tag] = field(default_factory=list)
     story_id: int | None = None
     duplicate_group: int | None = None
+    #: The UTC offset (minutes east) the outlet wrote `published` with, so its local time can be shown; None unknown.
+    published_offset: int | None = None
 
     @property
     def content_hash(self) -> str:

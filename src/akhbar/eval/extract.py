@@ -4,25 +4,30 @@ ANT: a sample of corpus articles from all five sources is served by replay on lo
 fetched over HTTP once and extracted twice, by Akhbar's extractor and by trafilatura alone (text,
 title and date from `trafilatura.bare_extraction`). Text is compared with the corpus text as bags of
 analyzer tokens (word precision, recall, F1); titles exactly after normalisation; dates to the UTC day.
+
+Dates on real pages (`evaluate_dates`): a gold file of publication days read by eye (tests/data/dates)
+against Akhbar's date in the outlet's own time zone and htmldate's `find_date(html, original_date=True)`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import trafilatura
 
 from akhbar.config import load_settings
-from akhbar.errors import AkhbarError
+from akhbar.errors import AkhbarError, EvalError
 from akhbar.extract.article import extract_page
 from akhbar.fetch.client import Fetcher
 from akhbar.text import normalize, tokens
+from akhbar.times import DAY_FORMAT, parse_day
 
 FIXTURE = "fixtures/html/cnn-arabic-2013.html"
 ANT = "corpora/ant-v2.1"
@@ -156,3 +161,69 @@ def fixture_eval(path: Path) -> dict:
 def run_extract_eval(shared: Path, sample: int = 1000, seed: int = 1, fixture: Path | None = None) -> dict:
     """The whole `akhbar eval extract` report."""
     return {"ant": ant_eval(shared, sample, seed), "fixture": fixture_eval(fixture or shared / FIXTURE)}
+
+
+def load_gold_dates(gold: Path) -> dict[str, dict]:
+    """Gold publication days: {id: {"date": YYYY-MM-DD, "url": ...}} under "pages" (EvalError otherwise)."""
+    try:
+        pages = json.loads(gold.read_text(encoding="utf-8"))["pages"]
+        for entry in pages.values():
+            parse_day(entry["date"])
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise EvalError(f"{gold}: not a gold date file ({{'pages': {{id: {{'date', 'url'}}}}}}): {exc}") from exc
+    return pages
+
+
+def local_day(moment: datetime | None, offset: int | None) -> str | None:
+    """The calendar day of a moment where it was written (UTC shifted by the outlet's offset), else its UTC day."""
+    if moment is None:
+        return None
+    return (moment.astimezone(timezone(timedelta(minutes=offset))) if offset is not None else moment).strftime(DAY_FORMAT)
+
+
+def htmldate_day(html: str, extensive: bool, url: str | None = None) -> str | None:
+    """htmldate's `find_date(html, original_date=True)` with or without its extensive search."""
+    from htmldate import find_date
+
+    try:
+        return find_date(html, original_date=True, extensive_search=extensive, url=url) or None
+    except Exception:  # noqa: BLE001 - a crash of the baseline counts as no date, as it would for a user
+        return None
+
+
+def evaluate_dates(pages: Path, gold: Path) -> dict:
+    """Publication days right, wrong and missing for Akhbar and htmldate (fast, extensive, extensive + URL)."""
+    from akhbar.eval.pages import read_page
+
+    truth = load_gold_dates(gold)
+    guessers = ("akhbar", "htmldate", "htmldate_extensive", "htmldate_extensive_url")
+    counts = {name: Counter() for name in guessers}
+    by_source: dict[str, Counter] = defaultdict(Counter)
+    misses: list[dict] = []
+    for page_id, entry in sorted(truth.items()):
+        html = read_page(pages, page_id)
+        if html is None:
+            raise EvalError(f"{pages}: no HTML for gold page {page_id}")
+        try:
+            meta = extract_page(html, entry["url"]).metadata
+            akhbar = local_day(meta.published, meta.published_offset)
+            source = meta.date_source or "none"
+        except AkhbarError:
+            akhbar, source = None, "error"
+        found = {"akhbar": akhbar, "htmldate": htmldate_day(html, False),
+                 "htmldate_extensive": htmldate_day(html, True),
+                 "htmldate_extensive_url": htmldate_day(html, True, entry["url"])}
+        for name, day in found.items():
+            counts[name]["right" if day == entry["date"] else "missing" if day is None else "wrong"] += 1
+        by_source[source]["right" if akhbar == entry["date"] else "other"] += 1
+        if akhbar != entry["date"]:
+            misses.append({"id": page_id[:10], "gold": entry["date"], "akhbar": akhbar, "from": source,
+                           "htmldate_extensive": found["htmldate_extensive"]})
+    total = len(truth)
+    return {
+        "pages": total,
+        "right": {name: round(c["right"] / total, 4) for name, c in counts.items()},
+        "counts": {name: dict(c) for name, c in counts.items()},
+        "akhbar_by_source": {s: dict(c) for s, c in sorted(by_source.items())},
+        "akhbar_misses": misses,
+    }

@@ -1,22 +1,27 @@
 """Page metadata: canonical URL, title, author, dates, image, language and section from an HTML tree.
 
 Precedence follows how reliably outlets fill each field: JSON-LD, Open Graph and other <meta> tags, then
-the page itself (<time>, <h1>, the printed byline date read by `akhbar.text.parse_date`).
+the page itself (<time>, <h1>, the printed byline date read by `akhbar.text.parse_date`). A date is taken
+only when it is plausible (see `plausible`); a placeholder such as 0001-01-01 gives way to the next
+source of evidence. The UTC offset the outlet wrote with the date is kept beside it.
 """
 
 from __future__ import annotations
 
+import email.utils
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from akhbar.extract.urls import canonical_url, same_site
 from akhbar.text import normalize, parse_date
+from akhbar.times import as_utc
 
 ARTICLE_TYPES = frozenset({"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
                            "backgroundnewsarticle", "opinionnewsarticle", "reviewnewsarticle", "webpage",
@@ -28,6 +33,31 @@ DATE_META = ("article:published_time", "og:published_time", "og:article:publishe
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—:•·»«/]{1,2}\s+")
 DATE_CLASS = re.compile(r"date|time|stamp|byline|published|posted|meta|تاريخ", re.I)
 HAS_DIGIT = re.compile(r"[0-9٠-٩]")
+#: Lone surrogates (from JSON-LD "\\ud800" escapes) and C0/C1 controls other than whitespace: they cannot be
+#: stored as UTF-8 or put in an XML tree, and no outlet means them as text.
+UNPRINTABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: No news site published on the web before 1995; earlier dates are placeholders (0001-01-01, 1970-01-01).
+EARLIEST_PUBLISHED = datetime(1995, 1, 1, tzinfo=UTC)
+#: A date may run ahead of our fetch by an outlet's clock or time-zone mistake, but not by more than a day.
+FUTURE_SLACK = timedelta(days=1)
+#: The widest real UTC offsets are -12:00 and +14:00; anything beyond is a typo, not a zone.
+MAX_OFFSET_MINUTES = 14 * 60
+ISO_ZONE = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?P<zone>[Zz]|[+\-]\d\d:?\d\d)$")
+RFC_DATE = re.compile(r"\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d")
+_MONTH_IN_URL = r"0?[1-9]|1[0-2]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+#: A full date in a URL path: /2019/11/18/, /2019/nov/18/, 2019-11-18, or -20191118/ (not inside a longer number).
+URL_DATE = re.compile(
+    rf"/(?P<y1>(?:19|20)\d\d)/(?P<m1>{_MONTH_IN_URL})/(?P<d1>0?[1-9]|[12]\d|3[01])(?:/|$)"
+    r"|(?<!\d)(?P<y2>(?:19|20)\d\d)-(?P<m2>0[1-9]|1[0-2])-(?P<d2>0[1-9]|[12]\d|3[01])(?!\d)"
+    r"|[-_/](?P<y3>(?:19|20)\d\d)(?P<m3>0[1-9]|1[0-2])(?P<d3>0[1-9]|[12]\d|3[01])(?=[/._-]|$)",
+    re.I,
+)
+#: A clock time in a date text ("11:03 PM", "19:14"): only such a text can reveal an offset.
+HAS_CLOCK = re.compile(r"\d{1,2}:\d\d")
+#: Real UTC offsets are whole quarter hours (+05:45 Nepal, +08:45 Eucla are the finest).
+OFFSET_STEP_MINUTES = 15
+#: Printed times drop the seconds that metadata keeps: the same instant may differ by up to a minute.
+CLOCK_SLACK = timedelta(seconds=60)
 
 
 @dataclass
@@ -39,6 +69,7 @@ class PageMetadata:
     site_name: str | None = None
     author: str | None = None
     published: datetime | None = None
+    published_offset: int | None = None
     date_source: str | None = None
     image: str | None = None
     language: str | None = None
@@ -47,8 +78,8 @@ class PageMetadata:
 
 
 def clean(value: object) -> str:
-    """A metadata string with whitespace collapsed."""
-    return " ".join(str(value).split()) if value is not None else ""
+    """A metadata string with whitespace collapsed and unprintable characters (lone surrogates, controls) dropped."""
+    return " ".join(UNPRINTABLE.sub("", str(value)).split()) if value is not None else ""
 
 
 def meta_tags(root: lxml_html.HtmlElement) -> dict[str, str]:
@@ -66,15 +97,15 @@ def meta_tags(root: lxml_html.HtmlElement) -> dict[str, str]:
 
 
 def _walk_json(node: object) -> Iterator[dict]:
-    """Every JSON object in a JSON-LD document (including @graph members), depth first."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            if isinstance(value, dict | list):
-                yield from _walk_json(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk_json(item)
+    """Every JSON object in a JSON-LD document (including @graph members), depth first, without recursion."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            yield current
+            stack.extend(reversed([v for v in current.values() if isinstance(v, dict | list)]))
+        elif isinstance(current, list):
+            stack.extend(reversed(current))
 
 
 def _types(node: dict) -> set[str]:
@@ -93,8 +124,8 @@ def json_ld_article(root: lxml_html.HtmlElement) -> dict:
             continue
         try:
             doc = json.loads(raw)
-        except json.JSONDecodeError:
-            continue
+        except (json.JSONDecodeError, RecursionError):
+            continue  # broken, or nested deeper than Python's recursion limit: not an article object
         for node in _walk_json(doc):
             kinds = _types(node)
             if kinds & ARTICLE_TYPES and (node.get("headline") or node.get("datePublished")):
@@ -193,24 +224,47 @@ def find_title(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict
     return h1s[0] if h1s else page_title
 
 
-def _date_of(value: str | None) -> datetime | None:
-    """A metadata date value as aware UTC (ISO 8601, RFC 2822 or printed Arabic)."""
-    return parse_date(value.strip()) if value and value.strip() else None
+def plausible(moment: datetime, fetched: datetime) -> bool:
+    """True when a publication date can be real: not before 1995, not more than a day after the fetch."""
+    return EARLIEST_PUBLISHED <= as_utc(moment) <= as_utc(fetched) + FUTURE_SLACK
 
 
-def printed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
-    """Short texts that look like a byline date: date/time/byline elements first, then text after the <h1>."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+def written_offset(value: str) -> int | None:
+    """The UTC offset (minutes east) an ISO 8601 or RFC 2822 date was written with; None when it names no zone."""
+    value = value.strip()
+    match = ISO_ZONE.search(value)
+    if match:
+        zone = match["zone"]
+        if zone in ("Z", "z"):
+            return 0
+        digits = zone[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:])
+        offset = -minutes if zone[0] == "-" else minutes
+    elif RFC_DATE.search(value):
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is None or parsed[9] is None:
+            return None
+        offset = parsed[9] // 60
+    else:
+        return None
+    return offset if abs(offset) <= MAX_OFFSET_MINUTES else None
+
+
+def classed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
+    """Short texts with a digit in elements classed as a date, time or byline."""
+    for element in root.iter(etree.Element):
         marker = f"{element.get('class', '')} {element.get('id', '')}"
         if DATE_CLASS.search(marker):
             text = clean(element.text_content())
             if 6 <= len(text) <= 160 and HAS_DIGIT.search(text):
                 yield text
+
+
+def headline_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
+    """Short texts with a digit among the first 40 text pieces after each <h1> (a byline, or a caption)."""
     for h1 in root.iter("h1"):
         seen = 0
-        for node in h1.itersiblings():
+        for node in h1.itersiblings(etree.Element):  # elements only: comments and PIs have no text to read
             for text in node.itertext():
                 text = clean(text)
                 if text and 6 <= len(text) <= 160 and HAS_DIGIT.search(text):
@@ -222,27 +276,98 @@ def printed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
                 break
 
 
-def find_published(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict) -> tuple[datetime | None, str | None]:
-    """The publication date and where it came from: JSON-LD, meta, <time>, then the printed byline date."""
+def printed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
+    """Short texts that look like a byline date: date/time/byline elements first, then text after the <h1>."""
+    yield from classed_dates(root)
+    yield from headline_dates(root)
+
+
+def url_date(url: str) -> str | None:
+    """The publication day a URL path states (/2019/11/18/, /2019/nov/18/, 2019-11-18, -20191118/), as text."""
+    match = URL_DATE.search(urlsplit(url).path)
+    if not match:
+        return None
+    form = next(n for n in (1, 2, 3) if match[f"y{n}"])
+    year, month, day = match[f"y{form}"], match[f"m{form}"], match[f"d{form}"]
+    return f"{int(day)} {month} {year}" if month.isalpha() else f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def date_evidence(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict,
+                  url: str = "") -> Iterator[tuple[str, str]]:
+    """Date texts with where they come from, most reliable first.
+
+    JSON-LD, meta, <time>, elements classed as a date, the URL's date, then any text after the headline
+    (which may as well be a photo caption, so it comes after the URL).
+    """
     for key in ("datePublished", "dateCreated"):
-        found = _date_of(clean(article.get(key))) if article.get(key) else None
-        if found:
-            return found, "json-ld"
+        value = article.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                yield clean(item), "json-ld"
     for key in DATE_META:
-        found = _date_of(metas.get(key))
-        if found:
-            return found, "meta"
+        if metas.get(key):
+            yield clean(metas[key]), "meta"
     times = root.xpath("//time[@datetime]")
     preferred = [t for t in times if t.get("itemprop") == "datePublished" or t.get("pubdate") is not None]
     for element in preferred + times:
-        found = _date_of(element.get("datetime"))
-        if found:
-            return found, "time"
-    for text in printed_dates(root):
-        found = parse_date(text)
-        if found:
-            return found, "printed"
-    return None, None
+        yield clean(element.get("datetime")), "time"
+    for text in classed_dates(root):
+        yield text, "printed"
+    in_url = url_date(url) if url else None
+    if in_url:
+        yield in_url, "url"
+    for text in headline_dates(root):
+        yield text, "printed"
+
+
+def offset_naming(moment: datetime, text: str, fetched: datetime) -> int | None:
+    """The UTC offset under which `text` names the same instant as `moment` (minutes east), if it does.
+
+    A text with a zone must name the instant exactly; a text without one (a printed "Nov 18, 2019 11:03 PM")
+    is the outlet's wall clock, whose distance from the instant is its offset.
+    """
+    written = written_offset(text)
+    if written is None and not HAS_CLOCK.search(text):
+        return None
+    named = parse_date(text, now=fetched)
+    if named is None:
+        return None
+    if written is not None:
+        return written if abs(named - moment) <= CLOCK_SLACK else None
+    distance = named - moment
+    steps = round(distance.total_seconds() / 60 / OFFSET_STEP_MINUTES)
+    minutes = steps * OFFSET_STEP_MINUTES
+    if abs(minutes) > MAX_OFFSET_MINUTES or abs(distance - timedelta(minutes=minutes)) > CLOCK_SLACK:
+        return None
+    return minutes
+
+
+def outlet_offset(moment: datetime, texts: list[str], fetched: datetime) -> int | None:
+    """The outlet's own non-zero offset for `moment`, from the first other date text naming the same instant."""
+    for text in texts:
+        offset = offset_naming(moment, text, fetched)
+        if offset:
+            return offset
+    return None
+
+
+def find_published(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict,
+                   fetched: datetime | None = None, url: str = "") -> tuple[datetime | None, int | None, str | None]:
+    """The first plausible publication date (UTC), the outlet's UTC offset for it, and where it came from.
+
+    Metadata often writes the instant in UTC while the byline prints the outlet's local time; the offset is
+    then read from that local time, so the day the outlet printed can be shown.
+    """
+    fetched = as_utc(fetched) if fetched else datetime.now(UTC)
+    evidence = list(date_evidence(root, metas, article, url))
+    for text, where in evidence:
+        found = parse_date(text, now=fetched) if text else None
+        if found is not None and plausible(found, fetched):
+            offset = written_offset(text)
+            if not offset:
+                offset = outlet_offset(found, [other for other, _ in evidence if other != text], fetched) or offset
+            return found, offset, where
+    return None, None, None
 
 
 def find_author(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict) -> str | None:
@@ -265,17 +390,17 @@ def find_language(root: lxml_html.HtmlElement, metas: dict[str, str], article: d
     """The page language from <html lang>, JSON-LD inLanguage or og:locale (two-letter code)."""
     for value in (root.get("lang"), root.get("xml:lang"), article.get("inLanguage"), metas.get("og:locale"),
                   metas.get("content-language")):
-        if isinstance(value, str) and value.strip():
-            return re.split(r"[-_]", value.strip().lower())[0][:3] or None
+        if isinstance(value, str) and clean(value):
+            return re.split(r"[-_]", clean(value).lower())[0][:3] or None
     return None
 
 
-def read_metadata(root: lxml_html.HtmlElement, url: str) -> PageMetadata:
-    """Everything but the main text, from a parsed page."""
+def read_metadata(root: lxml_html.HtmlElement, url: str, fetched: datetime | None = None) -> PageMetadata:
+    """Everything but the main text, from a parsed page fetched at `fetched` (default now)."""
     metas = meta_tags(root)
     article = json_ld_article(root)
     names = site_names_of(metas, article, url)
-    published, date_source = find_published(root, metas, article)
+    published, offset, date_source = find_published(root, metas, article, fetched, url)
     image = metas.get("og:image") or metas.get("twitter:image") or _url_of(article.get("image"))
     section = article.get("articleSection")
     if isinstance(section, list):
@@ -286,6 +411,7 @@ def read_metadata(root: lxml_html.HtmlElement, url: str) -> PageMetadata:
         site_name=names[0] if names else None,
         author=find_author(root, metas, article),
         published=published,
+        published_offset=offset,
         date_source=date_source,
         image=urljoin(url, image) if image else None,
         language=find_language(root, metas, article),

@@ -35,7 +35,7 @@ _DAY_MONTH_YEAR = re.compile(
     rf"(?:{_WEEKDAY}\s*[,،]?\s*)?(?P<day>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<month>{_MONTH}){_NB}"
     rf"(?:\s*[/\-–(]\s*(?P<month2>{_MONTH}){_NB}\s*\)?)?\s*[,،]?\s*{_YEAR}"
 )
-_MONTH_DAY_YEAR = re.compile(rf"(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})\s*[,،]\s*{_YEAR}")
+_MONTH_DAY_YEAR = re.compile(rf"(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})\s*[,،]\s*{_YEAR}")
 _NUMERIC = re.compile(r"(?<![\d/.\-])(?:(?P<y1>(?:19|20)\d\d)[/.\-](?P<m1>\d{1,2})[/.\-](?P<d1>\d{1,2})|"
                       r"(?P<d2>\d{1,2})[/.\-](?P<m2>\d{1,2})[/.\-](?P<y2>(?:19|20)\d\d))(?![\d/.\-])")
 _ISO = re.compile(r"\d{4}-\d\d-\d\d(?:[t ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:z|[+\-]\d\d:?\d\d)?")
