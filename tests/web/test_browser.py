@@ -5,8 +5,10 @@ Screenshots go to test-artifacts/web/. The set-up installs Chromium with apt whe
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,16 +22,26 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 
+APT_ATTEMPTS = 4
+
+
 def install_chromium() -> None:
     """apt-get install chromium when it is not there (CI machines start without it)."""
     if Path(CHROMIUM).exists():
         return
     if shutil.which("apt-get") is None:
         pytest.skip("Chromium is missing and apt-get is not available")
-    subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True, timeout=600)
-    done = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], capture_output=True, timeout=900)
-    if done.returncode != 0 or not Path(CHROMIUM).exists():
-        pytest.fail(f"could not install chromium: {done.stderr.decode()[-1000:]}")
+    # another apt process may hold the dpkg or lists lock: wait for it, and try again a few times
+    wait = ["-o", "DPkg::Lock::Timeout=300"]
+    for attempt in range(APT_ATTEMPTS):
+        subprocess.run(["apt-get", *wait, "update", "-qq"], check=False, capture_output=True, timeout=900)
+        done = subprocess.run(["apt-get", *wait, "install", "-y", "-qq", "chromium"], capture_output=True,
+                              timeout=1200, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        if done.returncode == 0 and Path(CHROMIUM).exists():
+            return
+        if attempt + 1 < APT_ATTEMPTS:
+            time.sleep(15)
+    pytest.fail(f"could not install chromium: {done.stderr.decode()[-1000:]}")
 
 
 @pytest.fixture(scope="module")
