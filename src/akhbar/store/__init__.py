@@ -1,4 +1,4 @@
-"""Storage: one interface (`Store`), an SQLite implementation and a PostgreSQL one."""
+"""Storage: one interface (`Store`), its shared SQL (`SQLStore`), an SQLite backend and a PostgreSQL one."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 from akhbar.errors import ConfigError
 from akhbar.store.base import SearchPage, SourceHealth, Store, WriteOutcome
+from akhbar.store.sql import SQLStore
 
-__all__ = ["SearchPage", "SourceHealth", "Store", "WriteOutcome", "open_store", "sqlite_path"]
+__all__ = ["SQLStore", "SearchPage", "SourceHealth", "Store", "WriteOutcome", "open_store", "sqlite_path"]
 
 
 def sqlite_path(url: str) -> Path:
@@ -22,7 +23,7 @@ def url_options(url: str) -> dict[str, str]:
     return dict(parse_qsl(url.partition("?")[2]))
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str) -> SQLStore:
     """Open (creating and migrating as needed) the store at a URL: sqlite:///FILE or postgresql://…."""
     if url.startswith("sqlite:///"):
         from akhbar.store.sqlite import SQLiteStore
@@ -30,7 +31,7 @@ def open_store(url: str) -> Store:
         timeout = float(url_options(url).get("timeout", 15))
         return SQLiteStore(sqlite_path(url), url, busy_timeout=timeout)
     if url.startswith(("postgresql://", "postgres://")):
-        from akhbar.store.postgres import PostgresStore  # type: ignore[import-not-found]
+        from akhbar.store.postgres import PostgresStore
 
         return PostgresStore(url)
     raise ConfigError(f"unsupported store URL {url!r}: use sqlite:///FILE or postgresql://…")

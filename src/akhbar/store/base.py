@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from akhbar.models import Article, FetchResult, SearchHit, Source, Story, Tag
 
@@ -69,10 +69,10 @@ class Store(Protocol):
     def delete_source(self, source_id: str) -> bool:
         """Remove a source (its articles stay); True if it existed."""
 
-    def source_state(self, source_id: str) -> dict:
+    def source_state(self, source_id: str) -> dict[str, Any]:
         """The crawler's saved state for a source (ETags, rates, next poll)."""
 
-    def save_source_state(self, source_id: str, state: dict, next_poll_at: datetime | None) -> None:
+    def save_source_state(self, source_id: str, state: dict[str, Any], next_poll_at: datetime | None) -> None:
         """Save the crawler's state for a source."""
 
     # articles
@@ -91,7 +91,7 @@ class Store(Protocol):
     def article_ids_for_external(self, external_ids: Sequence[str]) -> dict[str, int]:
         """Map corpus ids to store ids."""
 
-    def article_versions(self, article_id: int) -> list[dict]:
+    def article_versions(self, article_id: int) -> list[dict[str, Any]]:
         """Earlier versions of an article, oldest first."""
 
     def latest_articles(
@@ -110,7 +110,7 @@ class Store(Protocol):
     def article_count(self) -> int:
         """How many articles are stored."""
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         """Articles per source, date range and store size."""
 
     # search and term statistics

@@ -66,9 +66,9 @@ def search_hits(articles: Sequence[Article], ranked: Sequence[tuple[int, float]]
     by_id = {article.id: article for article in articles}
     wanted = {term for group in groups for term in group}
     return [
-        SearchHit(id=a.id, title=a.title, source=a.source, published=a.published,
+        SearchHit(id=article_id, title=a.title, source=a.source, published=a.published,
                   snippet=make_snippet(a.text, wanted), score=round(score, 4), url=a.url)
-        for a, score in ((by_id[article_id], score) for article_id, score in ranked if article_id in by_id)
+        for article_id, score in ranked if (a := by_id.get(article_id)) is not None
     ]
 
 
