@@ -1,12 +1,15 @@
-"""Storage: one interface (`Store`), its shared SQL (`SQLStore`), an SQLite backend and a PostgreSQL one."""
+"""Storage: one interface with its shared SQL (`SQLStore`, alias `Store`), an SQLite backend and a PostgreSQL one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from akhbar.errors import ConfigError
-from akhbar.store.base import SearchPage, SourceHealth, Store, WriteOutcome
+from akhbar.store.base import SearchPage, SourceHealth, WriteOutcome
 from akhbar.store.sql import SQLStore
+
+#: The storage interface, as the rest of Akhbar names it: every backend is an SQLStore.
+Store = SQLStore
 
 __all__ = ["SQLStore", "SearchPage", "SourceHealth", "Store", "WriteOutcome", "open_store", "sqlite_path"]
 
@@ -23,7 +26,7 @@ def url_options(url: str) -> dict[str, str]:
     return dict(parse_qsl(url.partition("?")[2]))
 
 
-def open_store(url: str) -> SQLStore:
+def open_store(url: str) -> Store:
     """Open (creating and migrating as needed) the store at a URL: sqlite:///FILE or postgresql://…."""
     if url.startswith("sqlite:///"):
         from akhbar.store.sqlite import SQLiteStore

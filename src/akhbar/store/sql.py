@@ -1,12 +1,13 @@
-"""The SQL both stores share, written once: `SQLStore` implements the `Store` methods on a few primitives.
+"""The storage interface and the SQL both backends share, written once (`SQLStore`, known as `Store`).
 
-Statements use `?` placeholders and name every column they read (rows are dicts on both backends);
-the PostgreSQL store translates the placeholders once per statement. Upserts are written one way
-(`INSERT … ON CONFLICT … DO UPDATE/NOTHING`, new ids through `RETURNING id`), which SQLite ≥ 3.35
-and PostgreSQL both run. The one real difference in plain SQL is a membership test over a list:
-statements write `IN (?...)` and the backend expands it (`IN (?, ?, …)` in chunks on SQLite,
-`= ANY(?)` with one array on PostgreSQL). What truly differs stays in the backends: connections and
-transactions, migrations, full-text indexing and search, statistics, and bulk table copies.
+`SQLStore` implements every shared method on a few primitives each backend provides (`rows`, `run`,
+transactions) and declares what truly differs: migrations, full-text indexing and search, sizes, and
+the maintenance interface `akhbar check` and `akhbar migrate-store` use. Statements use `?`
+placeholders and name the columns they read (rows are dicts on both backends); the PostgreSQL store
+translates the placeholders once per statement. Upserts are written one way (`ON CONFLICT … DO
+UPDATE/NOTHING`, new ids through `RETURNING id`: SQLite ≥ 3.35 and PostgreSQL both run them). A
+membership test over a list is written `IN (?...)`; the backend expands it (`IN (?, ?, …)` in chunks
+on SQLite, `= ANY(?)` with one array on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from akhbar.times import from_iso, iso, now_iso
 
 Dialect = Literal["sqlite", "postgres"]
 Params = Sequence[Any]
+Chunk = list[tuple[Any, ...]]
 
 #: The membership marker statements write; each backend expands it (see in_clause).
 IN_LIST = "IN (?...)"
@@ -68,103 +70,83 @@ def search_filters(source: str | None, since: datetime | None, until: datetime |
 
 
 class SQLStore(ABC):
-    """A `Store` over SQL: the shared methods, on the primitives each backend provides."""
+    """Storage of sources, articles, tags, stories, duplicate groups and the fetch log, over SQL."""
 
     url: str
     dialect: Dialect
     #: How many values one expanded `IN (?...)` binds at most.
     in_chunk: int
 
-    # primitives (per backend) --------------------------------------------------------------------
-
+    # per backend: connections, statements, migrations --------------------------------------------
     @abstractmethod
     def transaction(self) -> AbstractContextManager[None]:
         """A transaction: everything inside is written together or not at all (nestable)."""
-
     @abstractmethod
     def close(self) -> None:
         """Release the connection(s)."""
-
     @abstractmethod
     def migrate(self) -> list[int]:
         """Apply pending migrations; returns the versions applied."""
-
     @abstractmethod
     def rows(self, sql: str, params: Params = ()) -> list[Row]:
         """The rows of a statement (`?` placeholders), inside the current transaction if there is one."""
-
     @abstractmethod
     def run(self, sql: str, params: Params = ()) -> int:
         """Run a write (`?` placeholders) in the current transaction, or alone outside one; rows changed."""
-
     @abstractmethod
     def run_many(self, sql: str, params: Sequence[Params]) -> None:
         """Run a write once per parameter tuple."""
-
     @abstractmethod
     def in_clause(self, count: int) -> str:
         """What `IN (?...)` becomes for `count` values."""
-
     @abstractmethod
     def in_params(self, values: list[Any]) -> list[Any]:
         """The parameters that bind `values` to in_clause(len(values))."""
 
+    # per backend: full-text index, search, size --------------------------------------------------
     @abstractmethod
     def _write_terms(self, article_id: int, title: str, body: str, old: Row | None) -> None:
         """Store an article's space-joined terms and index them (`old`: its previous terms row)."""
-
     @abstractmethod
     def _apply_df(self, delta: Counter[str]) -> None:
         """Apply a batch's document-frequency changes where the backend keeps them itself."""
-
     @abstractmethod
     def _size_bytes(self) -> int:
         """The store's size on disk."""
-
     @abstractmethod
     def search(self, query: str, source: str | None = None, since: datetime | None = None,
                until: datetime | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
         """Ranked full-text search over the analyzer's terms, with highlighted snippets."""
-
     @abstractmethod
     def match_terms(self, term_groups: Sequence[Sequence[str]], limit: int = 50,
                     exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
         """Article ids ranked for any of the terms (a "more like this" query); higher is better."""
-
     @abstractmethod
     def term_document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         """In how many articles each term occurs."""
-
     @abstractmethod
     def document_frequencies(self) -> tuple[int, dict[str, int]]:
         """The number of articles and, for every indexed term, in how many articles it occurs."""
 
-    # maintenance (per backend): what `akhbar check` and `akhbar migrate-store` need ----------------
-
+    # per backend: maintenance (`akhbar check`, `akhbar migrate-store`) ------------------------------
     @abstractmethod
     def tables(self) -> set[str]:
         """The names of the store's tables (and views)."""
-
     @abstractmethod
     def columns(self, table: str) -> list[str]:
         """A table's column names, in order."""
-
     @abstractmethod
     def reindex(self, article_ids: Sequence[int] = ()) -> None:
         """Write these articles' terms anew from their text, then rebuild the full-text index from all terms."""
-
     @abstractmethod
     def check_index(self) -> tuple[int, str]:
         """How many full-text index entries disagree with the stored terms (0: in step), and a detail."""
-
     @abstractmethod
-    def read_table(self, table: str, columns: Sequence[str], chunk: int) -> Iterator[list[tuple[Any, ...]]]:
+    def read_table(self, table: str, columns: Sequence[str], chunk: int) -> Iterator[Chunk]:
         """A table's rows (these columns) in chunks, read consistently."""
-
     @abstractmethod
-    def write_table(self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    def write_table(self, table: str, columns: Sequence[str], rows: Chunk) -> None:
         """Insert rows as they are (ids kept) into a table, inside the current transaction."""
-
     @abstractmethod
     def restart_ids(self, tables: Sequence[str]) -> None:
         """Make new rows of these tables get ids after the ones written by write_table()."""
