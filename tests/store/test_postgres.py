@@ -11,8 +11,8 @@ import pytest
 from akhbar import text as analyzer
 from akhbar.models import Article
 from akhbar.store import open_store
-from akhbar.store.sql import SQLStore
 from akhbar.store.postgres import PostgresStore, split_url, tsquery_literal, tsvector_literal
+from akhbar.store.sql import SQLStore
 from akhbar.store.sqlite import SQLiteStore
 
 pytestmark = pytest.mark.postgres
