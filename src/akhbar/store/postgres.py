@@ -17,7 +17,6 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -29,10 +28,8 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from akhbar import text as analyzer
 from akhbar.errors import StoreError
-from akhbar.store.base import SearchPage
-from akhbar.store.query import COORDINATION_POOL, coordination_rank, query_term_groups
 from akhbar.store.rows import Row
-from akhbar.store.sql import Dialect, Params, SQLStore, migrations, search_filters
+from akhbar.store.sql import Chunk, Dialect, Groups, Params, SQLStore, migrations
 from akhbar.times import now_iso
 
 # ts_rank weights for {D, C, B, A}: a title term counts three times a body term (as in the SQLite store).
@@ -250,40 +247,25 @@ class PostgresStore(SQLStore):
 
     # search --------------------------------------------------------------------------------------
 
-    def _count(self, tsquery: str, filters: str, params: list[Any]) -> int:
-        """How many articles match a tsquery under the filters."""
+    def _count_matches(self, groups: Groups, every: bool, filters: str, params: list[Any]) -> int:
+        """How many articles match the tsquery under the filters."""
         return int(self._value(
             f"""SELECT count(*) AS n FROM article_terms t JOIN articles a ON a.id = t.article_id
                 WHERE t.tsv @@ ?::tsquery {filters}""",
-            [tsquery, *params],
+            [tsquery_literal(groups, "&" if every else "|"), *params],
         ))
 
-    def search(self, query: str, source: str | None = None, since: datetime | None = None,
-               until: datetime | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
-        """Ranked over title (weighted) and body terms, recency as tie-break; AND, then OR if AND finds little."""
-        groups = query_term_groups(query)
-        if not groups:
-            return SearchPage([], 0)
-        filters, params = search_filters(source, since, until)
-        tsquery = tsquery_literal(groups, "&")
-        total = self._count(tsquery, filters, params)
-        fallback = total < 10 and len(groups) > 1
-        if fallback:
-            tsquery = tsquery_literal(groups, "|")
-            total = self._count(tsquery, filters, params)
-        window = (max(COORDINATION_POOL, offset + limit), 0) if fallback else (limit, offset)
+    def _rank_matches(self, groups: Groups, every: bool, filters: str, params: list[Any], limit: int,
+                      offset: int) -> list[tuple[int, float]]:
+        """ts_rank over title (weighted) and body terms, best first, newest first on ties."""
         rows = self.rows(
-            f"""SELECT t.article_id AS id, {RANK} AS rank, t.title || ' ' || t.body AS terms
+            f"""SELECT t.article_id AS id, {RANK} AS rank
                 FROM article_terms t JOIN articles a ON a.id = t.article_id, CAST(? AS tsquery) q
                 WHERE t.tsv @@ q {filters}
                 ORDER BY rank DESC, a.published DESC NULLS LAST, a.id DESC LIMIT ? OFFSET ?""",
-            [RANK_WEIGHTS, tsquery, *params, *window],
+            [RANK_WEIGHTS, tsquery_literal(groups, "&" if every else "|"), *params, limit, offset],
         )
-        ranked = [(row["id"], float(row["rank"])) for row in rows]
-        if fallback:
-            terms_by_id = {row["id"]: row["terms"] for row in rows}
-            ranked = coordination_rank(ranked, groups, terms_by_id)[offset : offset + limit]
-        return SearchPage(self._ranked_hits(ranked, groups), total)
+        return [(row["id"], float(row["rank"])) for row in rows]
 
     def match_terms(self, term_groups: Sequence[Sequence[str]], limit: int = 50,
                     exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
@@ -340,7 +322,7 @@ class PostgresStore(SQLStore):
                WHERE s.ndoc IS DISTINCT FROM d.df""")
         return int(wrong), ""
 
-    def read_table(self, table: str, columns: Sequence[str], chunk: int) -> Iterator[list[tuple[Any, ...]]]:
+    def read_table(self, table: str, columns: Sequence[str], chunk: int) -> Iterator[Chunk]:
         """A table's rows in chunks through a server-side cursor (one snapshot)."""
         with self.pool.connection() as conn, conn.cursor(name=f"copy_{table}") as cursor:
             conn.autocommit = False
@@ -350,7 +332,7 @@ class PostgresStore(SQLStore):
             conn.rollback()
             conn.autocommit = True
 
-    def write_table(self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    def write_table(self, table: str, columns: Sequence[str], rows: Chunk) -> None:
         """COPY rows in; article_terms rows get their tsvector from their terms."""
         names = list(columns)
         if table == "article_terms":

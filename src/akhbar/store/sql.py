@@ -23,9 +23,9 @@ from typing import Any, Literal
 
 from akhbar import text as analyzer
 from akhbar.errors import StoreError
-from akhbar.models import Article, FetchResult, SearchHit, Source, Story, Tag
+from akhbar.models import Article, FetchResult, Source, Story, Tag
 from akhbar.store.base import SearchPage, SourceHealth, WriteOutcome, WriteStatus
-from akhbar.store.query import search_hits
+from akhbar.store.query import COORDINATION_POOL, coordination_rank, query_term_groups, search_hits
 from akhbar.store.rows import (
     ARTICLE_COLUMNS,
     Row,
@@ -40,10 +40,13 @@ from akhbar.times import from_iso, iso, now_iso
 Dialect = Literal["sqlite", "postgres"]
 Params = Sequence[Any]
 Chunk = list[tuple[Any, ...]]
+Groups = Sequence[Sequence[str]]
 
 #: The membership marker statements write; each backend expands it (see in_clause).
 IN_LIST = "IN (?...)"
 
+# Fewer articles than this holding every query word and the search takes those holding most of them.
+FALLBACK_BELOW = 10
 STORED_ARTICLE = "SELECT id, content_hash, version, title, text, partial FROM articles WHERE url = ?"
 
 
@@ -114,9 +117,12 @@ class SQLStore(ABC):
     def _size_bytes(self) -> int:
         """The store's size on disk."""
     @abstractmethod
-    def search(self, query: str, source: str | None = None, since: datetime | None = None,
-               until: datetime | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
-        """Ranked full-text search over the analyzer's terms, with highlighted snippets."""
+    def _count_matches(self, groups: Groups, every: bool, filters: str, params: list[Any]) -> int:
+        """How many articles hold every term group (or, without `every`, any) under the search filters."""
+    @abstractmethod
+    def _rank_matches(self, groups: Groups, every: bool, filters: str, params: list[Any], limit: int,
+                      offset: int) -> list[tuple[int, float]]:
+        """(article id, score) of those articles, best first (higher is better), newest first on ties."""
     @abstractmethod
     def match_terms(self, term_groups: Sequence[Sequence[str]], limit: int = 50,
                     exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
@@ -392,9 +398,24 @@ class SQLStore(ABC):
         return {"articles": sum(per_source.values()), "sources": per_source, "first": span["first"],
                 "last": span["last"], "bytes": self._size_bytes()}
 
-    def _ranked_hits(self, ranked: Sequence[tuple[int, float]], groups: Sequence[Sequence[str]]) -> list[SearchHit]:
-        """The search hits of ranked article ids (both backends' last step)."""
-        return search_hits(self.get_articles([article_id for article_id, _ in ranked]), ranked, groups)
+    # search --------------------------------------------------------------------------------------
+
+    def search(self, query: str, source: str | None = None, since: datetime | None = None,
+               until: datetime | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+        """Ranked search with snippets: articles holding every query word, else those holding the most of them."""
+        groups = query_term_groups(query)
+        if not groups:
+            return SearchPage([], 0)
+        filters, params = search_filters(source, since, until)
+        total = self._count_matches(groups, True, filters, params)
+        if total < FALLBACK_BELOW and len(groups) > 1:
+            total = self._count_matches(groups, False, filters, params)
+            pool = self._rank_matches(groups, False, filters, params, max(COORDINATION_POOL, offset + limit), 0)
+            terms = {i: " ".join(title + body) for i, (title, body) in self.article_terms([i for i, _ in pool]).items()}
+            ranked = coordination_rank(pool, groups, terms)[offset : offset + limit]
+        else:
+            ranked = self._rank_matches(groups, True, filters, params, limit, offset)
+        return SearchPage(search_hits(self.get_articles([i for i, _ in ranked]), ranked, groups), total)
 
     # enrichment and tags -------------------------------------------------------------------------
 

@@ -7,16 +7,14 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from akhbar import text as analyzer
 from akhbar.errors import NotADatabaseError, StoreError, StoreLockedError
-from akhbar.store.base import SearchPage
-from akhbar.store.query import COORDINATION_POOL, coordination_rank, fts_match, query_term_groups
+from akhbar.store.query import fts_match
 from akhbar.store.rows import Row
-from akhbar.store.sql import IN_LIST, Dialect, Params, SQLStore, migrations, search_filters
+from akhbar.store.sql import Chunk, Dialect, Groups, Params, SQLStore, migrations
 from akhbar.times import now_iso
 
 BUSY_TIMEOUT_MS = 15_000
@@ -214,26 +212,9 @@ class SQLiteStore(SQLStore):
 
     # search --------------------------------------------------------------------------------------
 
-    def _match(self, match: str, filters: str, params: list[Any], limit: int, offset: int) -> list[Row]:
-        """Ids and BM25 ranks of the articles matching an FTS5 expression, best first, newest first on ties.
-
-        Without filters the FTS table answers alone (ids follow publication order on import); with them,
-        CROSS JOIN keeps the FTS index driving and the covering index serves the filter columns.
-        """
-        if not filters:
-            return self.rows(f"""SELECT rowid AS id, {BM25} AS rank FROM articles_fts
-                                 WHERE articles_fts MATCH ? ORDER BY rank, rowid DESC LIMIT ? OFFSET ?""",
-                             [match, limit, offset])
-        return self.rows(
-            f"""SELECT f.rowid AS id, {BM25} AS rank
-                FROM articles_fts f CROSS JOIN articles a INDEXED BY articles_search_cover ON a.id = f.rowid
-                WHERE articles_fts MATCH ? {filters}
-                ORDER BY rank, a.published DESC LIMIT ? OFFSET ?""",
-            [match, *params, limit, offset],
-        )
-
-    def _count(self, match: str, filters: str, params: list[Any]) -> int:
-        """How many articles match an FTS5 expression under the filters."""
+    def _count_matches(self, groups: Groups, every: bool, filters: str, params: list[Any]) -> int:
+        """How many articles match the FTS5 expression under the filters."""
+        match = fts_match(groups, "AND" if every else "OR")
         if not filters:
             return int(self._value("SELECT count(*) AS n FROM articles_fts WHERE articles_fts MATCH ?", [match]))
         return int(self._value(
@@ -242,26 +223,27 @@ class SQLiteStore(SQLStore):
             [match, *params],
         ))
 
-    def search(self, query: str, source: str | None = None, since: datetime | None = None,
-               until: datetime | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
-        """BM25 over title (weighted) and body terms, recency as tie-break; AND, then OR if AND finds little."""
-        groups = query_term_groups(query)
-        if not groups:
-            return SearchPage([], 0)
-        filters, params = search_filters(source, since, until)
-        match = fts_match(groups, "AND")
-        total = self._count(match, filters, params)
-        if total < 10 and len(groups) > 1:
-            match = fts_match(groups, "OR")
-            total = self._count(match, filters, params)
-            pool = self._match(match, filters, params, max(COORDINATION_POOL, offset + limit), 0)
-            terms_by_id = {row["article_id"]: f"{row['title']} {row['body']}" for row in self._rows_in(
-                f"SELECT article_id, title, body FROM article_terms WHERE article_id {IN_LIST}", [r["id"] for r in pool])}
-            ranked = coordination_rank([(row["id"], -row["rank"]) for row in pool], groups, terms_by_id)
-            ranked = ranked[offset : offset + limit]
+    def _rank_matches(self, groups: Groups, every: bool, filters: str, params: list[Any], limit: int,
+                      offset: int) -> list[tuple[int, float]]:
+        """BM25 over title (weighted) and body terms, best first, newest first on ties.
+
+        Without filters the FTS table answers alone (ids follow publication order on import); with them,
+        CROSS JOIN keeps the FTS index driving and the covering index serves the filter columns.
+        """
+        match = fts_match(groups, "AND" if every else "OR")
+        if not filters:
+            rows = self.rows(f"""SELECT rowid AS id, {BM25} AS rank FROM articles_fts
+                                 WHERE articles_fts MATCH ? ORDER BY rank, rowid DESC LIMIT ? OFFSET ?""",
+                             [match, limit, offset])
         else:
-            ranked = [(row["id"], -row["rank"]) for row in self._match(match, filters, params, limit, offset)]
-        return SearchPage(self._ranked_hits(ranked, groups), total)
+            rows = self.rows(
+                f"""SELECT f.rowid AS id, {BM25} AS rank
+                    FROM articles_fts f CROSS JOIN articles a INDEXED BY articles_search_cover ON a.id = f.rowid
+                    WHERE articles_fts MATCH ? {filters}
+                    ORDER BY rank, a.published DESC LIMIT ? OFFSET ?""",
+                [match, *params, limit, offset],
+            )
+        return [(row["id"], -row["rank"]) for row in rows]
 
     def match_terms(self, term_groups: Sequence[Sequence[str]], limit: int = 50,
                     exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
@@ -311,7 +293,7 @@ class SQLiteStore(SQLStore):
             return 1, str(exc)
         return 0, ""
 
-    def read_table(self, table: str, columns: Sequence[str], chunk: int) -> Iterator[list[tuple[Any, ...]]]:
+    def read_table(self, table: str, columns: Sequence[str], chunk: int) -> Iterator[Chunk]:
         """A table's rows in chunks (as tuples), in one read."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
@@ -319,7 +301,7 @@ class SQLiteStore(SQLStore):
         while batch := cursor.fetchmany(chunk):
             yield batch
 
-    def write_table(self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    def write_table(self, table: str, columns: Sequence[str], rows: Chunk) -> None:
         """Insert rows as they are."""
         self.run_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
 
