@@ -28,6 +28,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from akhbar import text as analyzer
 from akhbar.errors import StoreError
+from akhbar.store.query import join_groups
 from akhbar.store.rows import Row
 from akhbar.store.sql import Chunk, Dialect, Groups, Params, SQLStore, migrations
 from akhbar.times import now_iso
@@ -72,11 +73,7 @@ def tsvector_literal(title_terms: Sequence[str], body_terms: Sequence[str]) -> s
 
 def tsquery_literal(groups: Sequence[Sequence[str]], operator: str = "&") -> str:
     """A tsquery: alternatives ORed inside a group, groups joined by & or |."""
-    parts = []
-    for group in groups:
-        alternatives = " | ".join(quote_lexeme(term) for term in group)
-        parts.append(f"({alternatives})" if len(group) > 1 else alternatives)
-    return f" {operator} ".join(parts)
+    return join_groups(groups, quote_lexeme, "|", operator)
 
 
 @lru_cache(maxsize=1024)
@@ -119,11 +116,6 @@ class PostgresStore(SQLStore):
         if self.schema:
             conn.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier(self.schema)))
 
-    @property
-    def depth(self) -> int:
-        """How deep this thread is in nested transactions."""
-        return int(getattr(self._local, "depth", 0))
-
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[Row]]:
         """This thread's transaction connection, or a pooled one (autocommit) outside transactions."""
@@ -134,15 +126,8 @@ class PostgresStore(SQLStore):
             yield conn
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Everything inside is committed together or rolled back; nested calls join the outer one."""
-        if self.depth:
-            self._local.depth += 1
-            try:
-                yield
-            finally:
-                self._local.depth -= 1
-            return
+    def _outermost(self) -> Iterator[None]:
+        """BEGIN on a pooled connection this thread keeps; COMMIT at the end, ROLLBACK on an error."""
         with self.pool.connection(timeout=30) as conn:
             try:
                 conn.execute("BEGIN")

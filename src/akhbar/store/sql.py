@@ -13,10 +13,11 @@ on SQLite, `= ANY(?)` with one array on PostgreSQL).
 from __future__ import annotations
 
 import json
+import threading
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from importlib import resources
 from typing import Any, Literal
@@ -77,13 +78,15 @@ class SQLStore(ABC):
 
     url: str
     dialect: Dialect
+    #: Per thread: `depth` of nested transactions and, where the backend needs it, the connection.
+    _local: threading.local
     #: How many values one expanded `IN (?...)` binds at most.
     in_chunk: int
 
     # per backend: connections, statements, migrations --------------------------------------------
     @abstractmethod
-    def transaction(self) -> AbstractContextManager[None]:
-        """A transaction: everything inside is written together or not at all (nestable)."""
+    def _outermost(self) -> AbstractContextManager[None]:
+        """Begin a transaction on this thread (depth 1); commit it at the end, roll it back on an error."""
     @abstractmethod
     def close(self) -> None:
         """Release the connection(s)."""
@@ -157,7 +160,25 @@ class SQLStore(ABC):
     def restart_ids(self, tables: Sequence[str]) -> None:
         """Make new rows of these tables get ids after the ones written by write_table()."""
 
-    # helpers -------------------------------------------------------------------------------------
+    # transactions and helpers --------------------------------------------------------------------
+
+    @property
+    def depth(self) -> int:
+        """How deep this thread is in nested transactions (0: outside any)."""
+        return int(getattr(self._local, "depth", 0))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside is committed together or rolled back; nested calls join the outer one."""
+        if not self.depth:
+            with self._outermost():
+                yield
+            return
+        self._local.depth += 1
+        try:
+            yield
+        finally:
+            self._local.depth -= 1
 
     def _one(self, sql: str, params: Params = ()) -> Row | None:
         """The first row of a statement, or None."""

@@ -72,7 +72,6 @@ class SQLiteStore(SQLStore):
         if conn is None:
             conn = self._connect()
             self._local.conn = conn
-            self._local.depth = 0
         return conn
 
     def _connect(self) -> sqlite3.Connection:
@@ -101,16 +100,9 @@ class SQLiteStore(SQLStore):
         return StoreError(f"{self.path}: {message}")
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Everything inside is committed together or rolled back; nested calls join the outer one."""
+    def _outermost(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE on this thread's connection; COMMIT at the end, ROLLBACK on an error."""
         conn = self.conn
-        if self._local.depth:
-            self._local.depth += 1
-            try:
-                yield
-            finally:
-                self._local.depth -= 1
-            return
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -119,10 +111,10 @@ class SQLiteStore(SQLStore):
         try:
             yield
         except BaseException:
-            self._local.depth = 0
             conn.execute("ROLLBACK")
             raise
-        self._local.depth = 0
+        finally:
+            self._local.depth = 0
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
