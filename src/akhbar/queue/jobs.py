@@ -54,7 +54,7 @@ def is_connection_error(exc: BaseException) -> bool:
 
 def backoff(attempts: int) -> float:
     """Seconds to wait before retrying a job that failed `attempts` times."""
-    return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** max(0, attempts - 1))
 
 
 class JobQueue:

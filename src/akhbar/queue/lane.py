@@ -58,7 +58,8 @@ class RelateLane:
         except psycopg.Error:
             return False
         schema = self.store.schema or "public"
-        if not conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", (LANE_LOCK, schema)).fetchone()[0]:
+        locked = conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", (LANE_LOCK, schema)).fetchone()
+        if not (locked and locked[0]):
             conn.close()
             return False
         self.conn = conn

@@ -43,8 +43,8 @@ log = logging.getLogger("akhbar.queue")
 class WorkerReport:
     """What a worker did: jobs done and failed per kind, and the time it ran."""
 
-    done: Counter = field(default_factory=Counter)
-    failed: Counter = field(default_factory=Counter)
+    done: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
     def summary(self) -> str:
