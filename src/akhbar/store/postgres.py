@@ -3,7 +3,7 @@
 The analyzer's key-form terms go into a weighted tsvector (title A, body D) with a GIN index; lexemes
 are written verbatim (never re-parsed by a text search configuration) so PostgreSQL and SQLite agree
 on what a word is. Connections come from a pool; a thread holds one connection while inside a
-transaction, and transactions nest by depth counting like the SQLite store's.
+transaction (nesting is SQLStore's). Statements come with `?` placeholders, translated once each.
 
 URL: postgresql://user@host:port/db[?schema=NAME&pool=N&...]; `schema` (Akhbar's option) puts every
 table in that schema (created if missing), `pool` caps the connection pool; the other query options
@@ -22,11 +22,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import psycopg
-from psycopg import sql
 from psycopg.rows import dict_row
+from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from akhbar import text as analyzer
 from akhbar.errors import StoreError
 from akhbar.store.query import join_groups
 from akhbar.store.rows import Row
@@ -77,9 +76,9 @@ def tsquery_literal(groups: Sequence[Sequence[str]], operator: str = "&") -> str
 
 
 @lru_cache(maxsize=1024)
-def placeholders(sql: str) -> str:
+def placeholders(statement: str) -> str:
     """A statement with `?` placeholders in psycopg's form (`%s`, a literal % doubled)."""
-    return sql.replace("%", "%%").replace("?", "%s")
+    return statement.replace("%", "%%").replace("?", "%s")
 
 
 class PostgresStore(SQLStore):
@@ -114,7 +113,7 @@ class PostgresStore(SQLStore):
     def _configure(self, conn: psycopg.Connection[Row]) -> None:
         """Put a new connection on the store's schema."""
         if self.schema:
-            conn.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier(self.schema)))
+            conn.execute(SQL("SET search_path TO {}, public").format(Identifier(self.schema)))
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[Row]]:
@@ -186,7 +185,7 @@ class PostgresStore(SQLStore):
         with self.transaction():
             self.run("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
             if self.schema:
-                self._local.conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
+                self._local.conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(self.schema)))
             self.run("CREATE TABLE IF NOT EXISTS schema_migrations "
                      "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
             done = {row["version"] for row in self.rows("SELECT version FROM schema_migrations")}
@@ -216,12 +215,11 @@ class PostgresStore(SQLStore):
                         ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df""",
                      ([t for t, _ in changes], [n for _, n in changes]))
 
-    def _rebuild_term_df(self) -> None:
-        """Recount every term's document frequency from the tsvectors."""
-        with self.transaction():
-            self.run("LOCK TABLE term_df IN EXCLUSIVE MODE")
-            self.run("DELETE FROM term_df")
-            self.run("INSERT INTO term_df (term, df) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM article_terms')")
+    def _rebuild_index(self) -> None:
+        """Recount every term's document frequency (term_df) from the tsvectors."""
+        self.run("LOCK TABLE term_df IN EXCLUSIVE MODE")
+        self.run("DELETE FROM term_df")
+        self.run("INSERT INTO term_df (term, df) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM article_terms')")
 
     def _size_bytes(self) -> int:
         """The schema's tables with their indexes."""
@@ -290,14 +288,6 @@ class PostgresStore(SQLStore):
             "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
             "AND table_name = ? ORDER BY ordinal_position", (table,))]
 
-    def reindex(self, article_ids: Sequence[int] = ()) -> None:
-        """Write these articles' terms and tsvectors anew, then recount term_df from every tsvector."""
-        with self.transaction():
-            for article in self.get_articles(article_ids):
-                assert article.id is not None
-                self._write_terms(article.id, " ".join(analyzer.terms(article.title)),
-                                  " ".join(analyzer.terms(article.text)), None)
-            self._rebuild_term_df()
 
     def check_index(self) -> tuple[int, str]:
         """Terms whose term_df count differs from their document count in the tsvectors."""

@@ -145,8 +145,8 @@ class SQLStore(ABC):
     def columns(self, table: str) -> list[str]:
         """A table's column names, in order."""
     @abstractmethod
-    def reindex(self, article_ids: Sequence[int] = ()) -> None:
-        """Write these articles' terms anew from their text, then rebuild the full-text index from all terms."""
+    def _rebuild_index(self) -> None:
+        """Rebuild what the full-text index derives from the terms table (inside the current transaction)."""
     @abstractmethod
     def check_index(self) -> tuple[int, str]:
         """How many full-text index entries disagree with the stored terms (0: in step), and a detail."""
@@ -207,6 +207,15 @@ class SQLStore(ABC):
         items = list(values)
         for start in range(0, len(items), self.in_chunk):
             yield items[start : start + self.in_chunk]
+
+    def reindex(self, article_ids: Sequence[int] = ()) -> None:
+        """Write these articles' terms anew from their text, then rebuild the full-text index from all terms."""
+        with self.transaction():
+            for article in self.get_articles(article_ids):
+                assert article.id is not None
+                self._write_terms(article.id, " ".join(analyzer.terms(article.title)),
+                                  " ".join(analyzer.terms(article.text)), None)
+            self._rebuild_index()
 
     def schema_version(self) -> int:
         """The newest applied migration."""

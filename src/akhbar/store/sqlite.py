@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from akhbar import text as analyzer
 from akhbar.errors import NotADatabaseError, StoreError, StoreLockedError
 from akhbar.store.query import fts_match
 from akhbar.store.rows import Row
@@ -267,15 +266,9 @@ class SQLiteStore(SQLStore):
         """A table's column names, in order."""
         return [row["name"] for row in self.rows(f"PRAGMA table_info({table})")]
 
-    def reindex(self, article_ids: Sequence[int] = ()) -> None:
-        """Write these articles' terms anew, then rebuild the FTS5 index from every terms row."""
-        with self.transaction():
-            for article in self.get_articles(article_ids):
-                assert article.id is not None
-                self.run("INSERT INTO article_terms (article_id, title, body) VALUES (?, ?, ?) "
-                         "ON CONFLICT (article_id) DO UPDATE SET title = excluded.title, body = excluded.body",
-                         (article.id, " ".join(analyzer.terms(article.title)), " ".join(analyzer.terms(article.text))))
-            self.run("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    def _rebuild_index(self) -> None:
+        """Rebuild the FTS5 index from every terms row."""
+        self.run("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
 
     def check_index(self) -> tuple[int, str]:
         """FTS5's own integrity check against the terms table."""
