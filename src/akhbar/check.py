@@ -8,12 +8,11 @@ story where the relate stage has run; story references that point somewhere.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from akhbar import text as analyzer
-from akhbar.store import Store
+from akhbar.store import SQLStore
 
 
 @dataclass
@@ -42,7 +41,7 @@ class CheckReport:
         """Problems still there."""
         return [p for p in self.problems if not p.repaired]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """JSON-ready."""
         return {"clean": self.clean, "problems": [p.__dict__ for p in self.problems]}
 
@@ -84,40 +83,30 @@ COUNTS = (
 )
 
 
+#: What an index out of step with the stored terms is called on each backend.
+INDEX_PROBLEM = {"sqlite": "FTS5 index out of step with the terms", "postgres": "term document frequencies out of step"}
+
+
 class Checker:
-    """Runs the checks on one store, with the SQL of its backend."""
+    """Runs the checks on one store through its maintenance interface."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: SQLStore) -> None:
         self.store = store
-        self.sqlite = hasattr(store, "conn") and not hasattr(store, "pool")
 
-    def rows(self, query: str, params: Sequence = ()) -> list[tuple]:
+    def rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read, as tuples."""
-        if self.sqlite:
-            return [tuple(r) for r in self.store.conn.execute(query, params).fetchall()]
-        with self.store.connection() as conn:
-            return [tuple(r.values()) for r in conn.execute(query.replace("?", "%s"), params or None).fetchall()]
+        return [tuple(row.values()) for row in self.store.rows(query, params)]
 
-    def run(self, query: str, params: Sequence = ()) -> None:
+    def run(self, query: str, params: Sequence[Any] = ()) -> None:
         """A write, inside the caller's transaction."""
-        if self.sqlite:
-            self.store.conn.execute(query, params)
-        else:
-            with self.store.connection() as conn:
-                conn.execute(query.replace("?", "%s"), params or None)
-
-    def tables(self) -> set[str]:
-        """The store's tables."""
-        if self.sqlite:
-            return {r[0] for r in self.rows("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        return {r[0] for r in self.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
+        self.store.run(query, params)
 
     # checks --------------------------------------------------------------------------------------
 
     def check(self, repair: bool) -> CheckReport:
         """Every check, repairing as it goes when asked."""
         report = CheckReport()
-        tables = self.tables()
+        tables = self.store.tables()
         for name, select, fix in (*ORPHANS, *COUNTS):
             needed = {word for word in ("relate_signatures", "relate_stories", "relate_profiles") if word in select}
             if not needed <= tables:
@@ -140,45 +129,16 @@ class Checker:
         if not ids:
             return
         if repair:
-            with self.store.transaction():
-                for article in self.store.get_articles(ids):
-                    self._reindex(article.id, article.title, article.text)
-            if not self.sqlite:
-                self.store.rebuild_term_df()
+            self.store.reindex(ids)
         report.problems.append(Problem("articles without index terms", len(ids), repair))
-
-    def _reindex(self, article_id: int, title: str, body: str) -> None:
-        """Write one article's terms into the index."""
-        title_terms, body_terms = " ".join(analyzer.terms(title)), " ".join(analyzer.terms(body))
-        if self.sqlite:
-            self.run("INSERT OR REPLACE INTO article_terms (article_id, title, body) VALUES (?, ?, ?)",
-                     (article_id, title_terms, body_terms))
-            self.run("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", (article_id, title_terms, body_terms))
-        else:
-            self.store.write_terms(article_id, title_terms, body_terms)
 
     def _index(self, report: CheckReport, repair: bool) -> None:
         """The full-text index agrees with the stored terms."""
-        if self.sqlite:
-            try:
-                self.run("INSERT INTO articles_fts(articles_fts, rank) VALUES('integrity-check', 1)")
-                return
-            except sqlite3.DatabaseError as exc:
-                detail = str(exc)
-            if repair:
-                with self.store.transaction():
-                    self.run("INSERT INTO articles_fts(articles_fts) VALUES('rebuild')")
-            report.problems.append(Problem("FTS5 index out of step with the terms", 1, repair, detail))
-            return
-        wrong = self.rows(
-            """SELECT count(*) FROM (SELECT word, ndoc FROM ts_stat('SELECT tsv FROM article_terms')) s
-               FULL JOIN (SELECT term, df FROM term_df WHERE df > 0) d ON d.term = s.word
-               WHERE s.ndoc IS DISTINCT FROM d.df"""
-        )[0][0]
+        wrong, detail = self.store.check_index()
         if wrong:
             if repair:
-                self.store.rebuild_term_df()
-            report.problems.append(Problem("term document frequencies out of step", wrong, repair))
+                self.store.reindex()
+            report.problems.append(Problem(INDEX_PROBLEM[self.store.dialect], wrong, repair, detail))
 
     def _unrelated(self, report: CheckReport, repair: bool) -> None:
         """Articles the relate stage never placed in a story: run the stages on them."""
@@ -196,6 +156,6 @@ class Checker:
         report.problems.append(Problem("articles without a story", len(ids), repair))
 
 
-def check_store(store: Store, repair: bool = False) -> CheckReport:
+def check_store(store: SQLStore, repair: bool = False) -> CheckReport:
     """Verify a store (and repair what can be repaired when asked)."""
     return Checker(store).check(repair)

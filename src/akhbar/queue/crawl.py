@@ -17,10 +17,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from akhbar.config import Settings
 from akhbar.fetch.crawler import Crawler, CrawlSummary
 from akhbar.models import Article, ImportCounts
 from akhbar.queue.jobs import Job, JobQueue
 from akhbar.queue.payloads import article_payload
+from akhbar.store import Store
 
 
 def ingest_key(article: Article) -> str:
@@ -43,9 +45,9 @@ class LaneSink:
         """Nothing is kept in memory here: the relate lane's pipeline saves its own state."""
 
 
-def lane_crawler(store: object, queue: JobQueue, settings: object, stop: asyncio.Event) -> Crawler:
+def lane_crawler(store: Store, queue: JobQueue, settings: Settings, stop: asyncio.Event) -> Crawler:
     """A crawler whose articles go to the relate lane (create it inside the event loop that runs it)."""
-    return Crawler(store, settings, pipeline=LaneSink(queue), stop=stop)  # type: ignore[arg-type]
+    return Crawler(store, settings, pipeline=LaneSink(queue), stop=stop)  # type: ignore[arg-type]  # a LaneSink stands in for the Pipeline
 
 
 async def poll_source(crawler: Crawler, job: Job) -> CrawlSummary | None:

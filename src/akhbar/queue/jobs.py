@@ -9,13 +9,17 @@ until `max_attempts`, then left `failed` with its last error.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
 
 from akhbar.errors import ConfigError, StoreError
+from akhbar.store import Store
+from akhbar.store.postgres import PostgresStore
 
 DEFAULT_LEASE = 120.0
 BACKOFF_BASE = 5.0
@@ -29,14 +33,14 @@ class Job:
     id: int
     kind: str
     key: str
-    payload: dict
+    payload: dict[str, Any]
     attempts: int
     max_attempts: int
 
 
-def queue_store(store: object) -> object:
+def queue_store(store: Store) -> PostgresStore:
     """The store, if it can hold the queue (PostgreSQL); a clear error otherwise."""
-    if not hasattr(store, "pool"):
+    if not isinstance(store, PostgresStore):
         raise ConfigError("the work queue needs a PostgreSQL store (AKHBAR_DB=postgresql://…)")
     return store
 
@@ -50,22 +54,22 @@ def is_connection_error(exc: BaseException) -> bool:
 
 def backoff(attempts: int) -> float:
     """Seconds to wait before retrying a job that failed `attempts` times."""
-    return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** max(0, attempts - 1))
 
 
 class JobQueue:
     """Enqueue, take, finish and inspect jobs in the store's `jobs` table."""
 
-    def __init__(self, store: object) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = queue_store(store)
 
-    def _run(self, query: str, params: tuple | list = ()) -> list[dict]:
-        """Run a statement (in the caller's transaction if there is one) and return its rows."""
-        with self.store.connection() as conn:  # type: ignore[attr-defined]
+    def _run(self, query: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
+        """Run a statement in psycopg's placeholders (in the caller's transaction if there is one); its rows."""
+        with self.store.connection() as conn:
             cursor = conn.execute(query, params)
             return cursor.fetchall() if cursor.description else []
 
-    def enqueue(self, kind: str, key: str, payload: dict | None = None, run_at: datetime | None = None,
+    def enqueue(self, kind: str, key: str, payload: dict[str, Any] | None = None, run_at: datetime | None = None,
                 again: bool = False, max_attempts: int = 5) -> bool:
         """Add a job unless its key is already queued or running; `again` re-queues a finished one. True if queued."""
         condition = "jobs.state IN ('done', 'failed')" if again else "false"
@@ -79,7 +83,7 @@ class JobQueue:
         )
         return bool(rows)
 
-    def enqueue_many(self, kind: str, jobs: list[tuple[str, dict]]) -> int:
+    def enqueue_many(self, kind: str, jobs: list[tuple[str, dict[str, Any]]]) -> int:
         """Add many jobs of one kind (key, payload) at once; existing keys are left alone. Returns how many were new."""
         if not jobs:
             return 0
@@ -178,7 +182,7 @@ class JobQueue:
         counts = self.counts()
         return counts["queued"] + counts["running"]
 
-    def failures(self, limit: int = 20) -> list[dict]:
+    def failures(self, limit: int = 20) -> list[dict[str, Any]]:
         """The last failed jobs with their errors."""
         return self._run(
             "SELECT id, kind, key, attempts, last_error FROM jobs WHERE state = 'failed' ORDER BY finished_at DESC LIMIT %s",

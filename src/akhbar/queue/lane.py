@@ -21,6 +21,8 @@ import psycopg
 from akhbar.pipeline import Pipeline
 from akhbar.queue.jobs import Job, JobQueue, is_connection_error
 from akhbar.queue.payloads import article_from_payload
+from akhbar.store import Store
+from akhbar.store.postgres import PostgresStore
 
 LANE_LOCK = 0x616B6C61  # "akla"; the second key is the schema's hash (advisory locks are database-wide)
 EPOCH_STATE = "queue.relate_lane_epoch"
@@ -35,8 +37,8 @@ class LaneLost(Exception):
 class RelateLane:
     """Holds the lane lock and runs ingest batches through one pipeline."""
 
-    def __init__(self, store: object, queue: JobQueue, worker: str,
-                 make_pipeline: Callable[[object], Pipeline] = Pipeline.default, batch_size: int = 200) -> None:
+    def __init__(self, store: PostgresStore, queue: JobQueue, worker: str,
+                 make_pipeline: Callable[[Store], Pipeline] = Pipeline.default, batch_size: int = 200) -> None:
         self.store, self.queue, self.worker = store, queue, worker
         self.make_pipeline, self.batch_size = make_pipeline, batch_size
         self.conn: psycopg.Connection | None = None
@@ -56,7 +58,8 @@ class RelateLane:
         except psycopg.Error:
             return False
         schema = self.store.schema or "public"
-        if not conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", (LANE_LOCK, schema)).fetchone()[0]:
+        locked = conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", (LANE_LOCK, schema)).fetchone()
+        if not (locked and locked[0]):
             conn.close()
             return False
         self.conn = conn
@@ -116,9 +119,8 @@ class RelateLane:
         assert self.pipeline is not None
         articles = [article_from_payload(job.payload["article"]) for job in jobs]
         with self.store.transaction():
-            with self.store.connection() as conn:
-                row = conn.execute("SELECT value FROM stage_state WHERE name = %s FOR UPDATE", (EPOCH_STATE,)).fetchone()
-            if row is None or int(row["value"]) != self.epoch:
+            held = self.store.rows("SELECT value FROM stage_state WHERE name = ? FOR UPDATE", (EPOCH_STATE,))
+            if not held or int(held[0]["value"]) != self.epoch:
                 raise LaneLost(f"{self.worker} lost the relate lane")
             self.pipeline.ingest(articles)
             for job in jobs:

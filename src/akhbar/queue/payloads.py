@@ -1,18 +1,17 @@
-"""Articles and feed entries as JSON job payloads, and back."""
+"""Articles as JSON job payloads, and back."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, fields
-from datetime import datetime
+from typing import Any
 
-from akhbar.extract.feeds import FeedEntry
 from akhbar.models import Article, Tag
-from akhbar.store.sqlite import from_iso, iso
+from akhbar.times import from_iso, iso
 
 DATE_FIELDS = ("published", "fetched")
 
 
-def article_payload(article: Article) -> dict:
+def article_payload(article: Article) -> dict[str, Any]:
     """An article as JSON-ready data (what the ingest job carries)."""
     data = asdict(article)
     for name in DATE_FIELDS:
@@ -21,7 +20,7 @@ def article_payload(article: Article) -> dict:
     return data
 
 
-def article_from_payload(data: dict) -> Article:
+def article_from_payload(data: dict[str, Any]) -> Article:
     """The inverse of article_payload()."""
     known = {f.name for f in fields(Article)}
     values = {k: v for k, v in data.items() if k in known}
@@ -29,21 +28,3 @@ def article_from_payload(data: dict) -> Article:
         values[name] = from_iso(values.get(name))
     values["tags"] = [Tag(**t) for t in values.get("tags") or []]
     return Article(**values)
-
-
-def entry_payload(entry: FeedEntry) -> dict:
-    """A feed entry as JSON-ready data."""
-    data = asdict(entry)
-    data["published"] = iso(entry.published)
-    return data
-
-
-def entry_from_payload(data: dict) -> FeedEntry:
-    """The inverse of entry_payload()."""
-    published = data.get("published")
-    return FeedEntry(**{**data, "published": from_iso(published) if isinstance(published, str) else None})
-
-
-def parse_moment(value: str | None) -> datetime | None:
-    """A stored time text as a datetime."""
-    return from_iso(value)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from akhbar.queue.jobs import JobQueue
-from akhbar.store.sqlite import from_iso
+from akhbar.store import Store
+from akhbar.times import from_iso
 
 
 def parse_time(value: object) -> datetime | None:
@@ -19,7 +20,7 @@ def parse_time(value: object) -> datetime | None:
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def due_sources(store: object, now: datetime | None = None) -> list[str]:
+def due_sources(store: Store, now: datetime | None = None) -> list[str]:
     """Ids of the enabled sources whose next poll time has come (or was never set)."""
     now = now or datetime.now(UTC)
     due = []
@@ -32,7 +33,7 @@ def due_sources(store: object, now: datetime | None = None) -> list[str]:
     return due
 
 
-def schedule_due(store: object, queue: JobQueue, now: datetime | None = None) -> int:
+def schedule_due(store: Store, queue: JobQueue, now: datetime | None = None) -> int:
     """Enqueue a poll job per due source (one per source at a time); returns how many were queued."""
     return sum(queue.enqueue("poll", f"poll:{source_id}", {"source": source_id}, again=True)
                for source_id in due_sources(store, now))

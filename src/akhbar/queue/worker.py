@@ -30,6 +30,7 @@ from akhbar.queue.crawl import lane_crawler, poll_source
 from akhbar.queue.jobs import DEFAULT_LEASE, Job, JobQueue, is_connection_error
 from akhbar.queue.lane import LaneLost, RelateLane
 from akhbar.queue.scheduler import schedule_due
+from akhbar.store import Store
 
 Handler = Callable[[Crawler, Job], Awaitable[object]]
 HANDLERS: dict[str, Handler] = {"poll": poll_source}
@@ -42,8 +43,8 @@ log = logging.getLogger("akhbar.queue")
 class WorkerReport:
     """What a worker did: jobs done and failed per kind, and the time it ran."""
 
-    done: Counter = field(default_factory=Counter)
-    failed: Counter = field(default_factory=Counter)
+    done: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -61,17 +62,17 @@ def worker_name() -> str:
 class Worker:
     """A crawl loop (poll jobs), the relate lane, a lease heartbeat and the scheduler over one store."""
 
-    def __init__(self, store: object, settings: Settings, concurrency: int = 2, lease: float = DEFAULT_LEASE,
+    def __init__(self, store: Store, settings: Settings, concurrency: int = 2, lease: float = DEFAULT_LEASE,
                  idle_sleep: float = 0.3, schedule_every: float = 30.0, scheduler: bool = True, lane: bool = True,
                  handlers: dict[str, Handler] | None = None,
-                 make_pipeline: Callable[[object], Pipeline] = Pipeline.default, name: str | None = None) -> None:
+                 make_pipeline: Callable[[Store], Pipeline] = Pipeline.default, name: str | None = None) -> None:
         self.store, self.settings = store, settings
         self.queue = JobQueue(store)
         self.name = name or worker_name()
         self.concurrency, self.lease, self.idle_sleep = concurrency, lease, idle_sleep
         self.schedule_every, self.scheduler, self.use_lane = schedule_every, scheduler, lane
         self.handlers = dict(handlers or HANDLERS)
-        self.lane = RelateLane(store, self.queue, self.name, make_pipeline, batch_size=settings.batch_size)
+        self.lane = RelateLane(self.queue.store, self.queue, self.name, make_pipeline, batch_size=settings.batch_size)
         self.stop = threading.Event()
         self.report = WorkerReport()
         self._inflight: set[int] = set()

@@ -1,13 +1,17 @@
-"""Storage: one interface (`Store`), an SQLite implementation and a PostgreSQL one."""
+"""Storage: one interface with its shared SQL (`SQLStore`, alias `Store`), an SQLite backend and a PostgreSQL one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from akhbar.errors import ConfigError
-from akhbar.store.base import SearchPage, SourceHealth, Store, WriteOutcome
+from akhbar.store.base import SearchPage, SourceHealth, WriteOutcome
+from akhbar.store.sql import SQLStore
 
-__all__ = ["SearchPage", "SourceHealth", "Store", "WriteOutcome", "open_store", "sqlite_path"]
+#: The storage interface, as the rest of Akhbar names it: every backend is an SQLStore.
+Store = SQLStore
+
+__all__ = ["SQLStore", "SearchPage", "SourceHealth", "Store", "WriteOutcome", "open_store", "sqlite_path"]
 
 
 def sqlite_path(url: str) -> Path:
@@ -35,7 +39,7 @@ def open_store(url: str, read_only: bool | None = False) -> Store:
         timeout = float(url_options(url).get("timeout", 15))
         return SQLiteStore(sqlite_path(url), url, busy_timeout=timeout, read_only=read_only)
     if url.startswith(("postgresql://", "postgres://")):
-        from akhbar.store.postgres import PostgresStore  # type: ignore[import-not-found]
+        from akhbar.store.postgres import PostgresStore
 
         return PostgresStore(url)
     raise ConfigError(f"unsupported store URL {url!r}: use sqlite:///FILE or postgresql://…")

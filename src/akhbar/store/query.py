@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from akhbar import text as analyzer
 from akhbar.models import Article, SearchHit
@@ -31,13 +31,18 @@ def fts_quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def fts_match(groups: Sequence[Sequence[str]], operator: str = "AND") -> str:
-    """An FTS5 MATCH expression: alternatives ORed inside a group, groups joined by `operator`."""
+def join_groups(groups: Sequence[Sequence[str]], quote: Callable[[str], str], either: str, operator: str) -> str:
+    """A boolean query: a group's alternatives joined by `either` (in parentheses), groups by `operator`."""
     parts = []
     for group in groups:
-        alternatives = " OR ".join(fts_quote(term) for term in group)
+        alternatives = f" {either} ".join(quote(term) for term in group)
         parts.append(f"({alternatives})" if len(group) > 1 else alternatives)
     return f" {operator} ".join(parts)
+
+
+def fts_match(groups: Sequence[Sequence[str]], operator: str = "AND") -> str:
+    """An FTS5 MATCH expression: alternatives ORed inside a group, groups joined by `operator`."""
+    return join_groups(groups, fts_quote, "OR", operator)
 
 
 COORDINATION_POOL = 200
@@ -66,9 +71,9 @@ def search_hits(articles: Sequence[Article], ranked: Sequence[tuple[int, float]]
     by_id = {article.id: article for article in articles}
     wanted = {term for group in groups for term in group}
     return [
-        SearchHit(id=a.id, title=a.title, source=a.source, published=a.published,
+        SearchHit(id=article_id, title=a.title, source=a.source, published=a.published,
                   snippet=make_snippet(a.text, wanted), score=round(score, 4), url=a.url)
-        for a, score in ((by_id[article_id], score) for article_id, score in ranked if article_id in by_id)
+        for article_id, score in ranked if (a := by_id.get(article_id)) is not None
     ]
 
 
