@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta, timezone
 
 #: The stored form of every moment: sortable UTC text, second precision.
 STORED_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -70,3 +70,11 @@ def parse_day(value: str, end: bool = False) -> datetime:
 def day_of(moment: datetime) -> str:
     """The UTC calendar day of a moment as YYYY-MM-DD."""
     return as_utc(moment).strftime(DAY_FORMAT)
+
+
+def local_iso(moment: datetime | None, offset_minutes: int | None) -> str | None:
+    """A moment in the outlet's own zone (ISO 8601 with its offset), or None without an offset or a moment."""
+    if moment is None or offset_minutes is None:
+        return None
+    zone = timezone(timedelta(minutes=offset_minutes))
+    return as_utc(moment).astimezone(zone).isoformat(timespec="seconds")

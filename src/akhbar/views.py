@@ -8,7 +8,7 @@ from typing import Any
 from akhbar.models import Article, SearchHit, Source, Story, Tag
 from akhbar.relate.similar import related_for
 from akhbar.store import SourceHealth, Store
-from akhbar.times import iso
+from akhbar.times import iso, local_iso
 
 
 def tag_data(tag: Tag) -> dict[str, Any]:
@@ -57,6 +57,7 @@ def article_view(store: Store, article_id: int) -> dict[str, Any] | None:
     read_also, similar = related_articles(store, article)
     return {
         **article_summary(article),
+        "published_local": local_iso(article.published, article.published_offset),
         "text": article.text,
         "summary": article.summary,
         "author": article.author,

@@ -250,7 +250,6 @@ def test_eval_pages_needs_the_truth(tmp_path: Path) -> None:
 
 
 def test_eval_extract_on_a_three_page_set(shared: Path, tmp_path: Path) -> None:
-    pytest.importorskip("akhbar.eval.pages", reason="akhbar.eval.pages (engineer 'dates') is not in this tree yet")
     source = shared / "eval" / "extraction" / "aeb"
     truth = json.loads((source / "ground-truth.json").read_text(encoding="utf-8"))
     pages = tmp_path / "html"
@@ -276,13 +275,3 @@ def test_eval_extract_on_a_three_page_set(shared: Path, tmp_path: Path) -> None:
     assert without_speed(as_text.stdout) == without_speed(render_pages(result))
 
 
-def test_eval_pages_before_its_module_lands_is_a_clear_error(tmp_path: Path) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("akhbar.eval.pages") is not None:
-        pytest.skip("akhbar.eval.pages is installed: test_eval_extract_on_a_three_page_set runs it")
-    truth = tmp_path / "ground-truth.json"
-    truth.write_text("{}", encoding="utf-8")
-    result = invoke("eval", "extract", "--pages", str(tmp_path), "--truth", str(truth))
-    assert result.exit_code == 2
-    assert "akhbar.eval.pages" in one_error_line(result.stderr)

@@ -239,3 +239,10 @@ def test_or_fallback_puts_articles_with_more_query_words_first(store):
     page = store.search("زلزال اليابان بركان")
     assert page.total == 2
     assert [hit.id for hit in page.hits][0] == store.article_id_for_url("http://example.com/2")
+
+
+def test_the_outlets_utc_offset_is_kept_with_the_date(store):
+    (outcome,) = store.write_articles([make_article(1, published_offset=180)])
+    assert store.get_article(outcome.article_id).published_offset == 180
+    (unknown,) = store.write_articles([make_article(2)])
+    assert store.get_article(unknown.article_id).published_offset is None

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from types import ModuleType
 from typing import Annotated
 
 import typer
@@ -23,30 +21,17 @@ from akhbar.errors import CommandError
 
 app = command_group("Quality measures, printed as JSON.")
 
-#: The real-page evaluation (Akhbar beside trafilatura on a ScrapingHub-layout page set).
-PAGES_MODULE = "akhbar.eval.pages"
-
-
-def pages_module() -> ModuleType:
-    """akhbar.eval.pages, imported only when --pages is used; a clear error while it is not installed."""
-    try:
-        return importlib.import_module(PAGES_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != PAGES_MODULE:
-            raise
-        raise CommandError(f"--pages needs {PAGES_MODULE}, which this installation does not have") from None
-
-
 def eval_pages(pages: Path, truth: Path | None, limit: int | None, as_json: bool) -> None:
     """Extraction quality on a page set (DIR/<id>.html(.gz) with ground-truth.json), as text or JSON."""
     if truth is None:
         raise CommandError("--pages needs --truth FILE (the set's ground-truth.json)")
-    module = pages_module()
-    result = module.evaluate_pages(pages, truth, limit=limit)
+    from akhbar.eval.pages import evaluate_pages, render_pages  # trafilatura and the scorer: only when asked
+
+    result = evaluate_pages(pages, truth, limit=limit)
     if as_json:
         print_json(result)
     else:
-        console.print(module.render_pages(result))
+        console.print(render_pages(result))
 
 
 @app.command("extract")

@@ -14,7 +14,7 @@ Row = dict[str, Any]
 #: The articles columns that make an Article (tags are read separately).
 ARTICLE_FIELDS = (
     "id", "url", "source_id", "title", "text", "summary", "author", "category", "language", "image",
-    "published", "fetched", "partial", "version", "story_id", "duplicate_group",
+    "published", "fetched", "partial", "version", "story_id", "duplicate_group", "published_offset",
 )
 ARTICLE_COLUMNS = ", ".join(ARTICLE_FIELDS)
 
@@ -43,6 +43,7 @@ def row_to_article(row: Row) -> Article:
         version=row["version"],
         story_id=row["story_id"],
         duplicate_group=row["duplicate_group"],
+        published_offset=row["published_offset"],
     )
 
 

@@ -320,12 +320,12 @@ class SQLStore(ABC):
         """Insert a new article and index its terms; None if its URL was stored concurrently."""
         row = self._one(
             """INSERT INTO articles (url, source_id, title, text, summary, author, category, language, image,
-                 published, fetched, partial, content_hash, version, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+                 published, published_offset, fetched, partial, content_hash, version, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                ON CONFLICT (url) DO NOTHING RETURNING id""",
             (article.url, article.source, article.title, article.text, article.summary, article.author,
-             article.category, article.language, article.image, iso(article.published), iso(article.fetched),
-             int(article.partial), digest, stamp, stamp),
+             article.category, article.language, article.image, iso(article.published), article.published_offset,
+             iso(article.fetched), int(article.partial), digest, stamp, stamp),
         )
         if row is None:
             return None
@@ -343,11 +343,11 @@ class SQLStore(ABC):
         self.run(
             """UPDATE articles SET title = ?, text = ?, summary = coalesce(?, summary), author = coalesce(?, author),
                  category = coalesce(?, category), language = coalesce(?, language), image = coalesce(?, image),
-                 published = coalesce(published, ?), fetched = coalesce(?, fetched), partial = ?,
-                 content_hash = ?, version = ?, updated_at = ? WHERE id = ?""",
+                 published = coalesce(published, ?), published_offset = coalesce(published_offset, ?),
+                 fetched = coalesce(?, fetched), partial = ?, content_hash = ?, version = ?, updated_at = ? WHERE id = ?""",
             (article.title, article.text, article.summary, article.author, article.category, article.language,
-             article.image, iso(article.published), iso(article.fetched), int(article.partial), digest, version,
-             stamp, row["id"]),
+             article.image, iso(article.published), article.published_offset, iso(article.fetched),
+             int(article.partial), digest, version, stamp, row["id"]),
         )
         self._index(row["id"], article, delta)
         return version

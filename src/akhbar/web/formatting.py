@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup, escape
 
@@ -28,13 +28,30 @@ MARK_SPLIT = re.compile(r"(</?mark>)")
 
 
 def arabic_date(value: str | datetime | None, with_weekday: bool = True) -> str:
-    """A date as Arabic readers write it: "الجمعة 13 أكتوبر 2023، 14:05 ت.غ"."""
-    moment = parse_moment(value)
-    if moment is None:
+    """A date as Arabic readers write it: "الجمعة 13 أكتوبر 2023، 14:05 ت.غ", in the zone the value carries.
+
+    A moment with the outlet's own offset is shown in the outlet's local time, its zone named after UTC:
+    "الجمعة 13 أكتوبر 2023، 17:05 ت.غ+3".
+    """
+    if value is None or value == "":
         return "تاريخ غير معروف"
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     day = f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
     prefix = f"{WEEKDAYS[moment.weekday()]} " if with_weekday else ""
-    return f"{prefix}{day}، {moment:%H:%M} ت.غ"
+    return f"{prefix}{day}، {moment:%H:%M} {zone_name(moment)}"
+
+
+def zone_name(moment: datetime) -> str:
+    """The zone of an aware moment as Arabic readers write it: ت.غ, ت.غ+3, ت.غ+5:30, ت.غ-4."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "ت.غ"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"ت.غ{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def short_date(value: str | datetime | None) -> str:
