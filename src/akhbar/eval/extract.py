@@ -197,7 +197,7 @@ def evaluate_dates(pages: Path, gold: Path) -> dict:
 
     truth = load_gold_dates(gold)
     guessers = ("akhbar", "htmldate", "htmldate_extensive", "htmldate_extensive_url")
-    counts = {name: Counter() for name in guessers}
+    counts: dict[str, Counter[str]] = {name: Counter() for name in guessers}
     by_source: dict[str, Counter] = defaultdict(Counter)
     misses: list[dict] = []
     for page_id, entry in sorted(truth.items()):

@@ -105,7 +105,7 @@ def evaluate_similar(gold: str | Path) -> dict:
     """Spearman and Pearson of Akhbar's similarity and of TF-IDF against -overall."""
     pairs = load_pairs(gold)
     target = [-p["overall"] for p in pairs]
-    out = {}
+    out: dict[str, object] = {}
     for name, found in (("akhbar", akhbar_scores(pairs)), ("tfidf", tfidf_scores(pairs))):
         out[name] = {"spearman": round(spearman(found, target), 4), "pearson": round(pearson(found, target), 4)}
     out["n_pairs"] = len(pairs)

@@ -19,8 +19,7 @@ from akhbar.errors import AkhbarError
 from akhbar.ingest import import_corpora
 from akhbar.models import Article
 from akhbar.pipeline import Pipeline
-from akhbar.store import open_store
-from akhbar.store.sqlite import SQLiteStore
+from akhbar.store import Store, open_store
 
 
 class GoldError(AkhbarError):
@@ -53,7 +52,8 @@ def corpus_files(corpus: Path) -> list[Path]:
 
 def find_articles(ids: Iterable[str], files: Iterable[Path]) -> tuple[list[Article], list[Path]]:
     """The corpus articles with these ids (in publication order) and the files they were found in."""
-    wanted, found, used = set(ids), {}, []
+    wanted, used = set(ids), []
+    found: dict[str, Article] = {}
     for path in files:
         hit = False
         for line in iter_corpus(path):
@@ -136,7 +136,7 @@ def evaluate_stories(gold_path: str | Path, corpus: str | Path, prefill: bool = 
     return result
 
 
-def story_labels(store: SQLiteStore, gold: Mapping[str, str]) -> dict[str, object]:
+def story_labels(store: Store, gold: Mapping[str, str]) -> dict[str, object]:
     """Each gold article's story in the store (its own singleton label when it has none)."""
     ids = store.article_ids_for_external(list(gold))
     by_store_id = {a.id: a for a in store.get_articles(list(ids.values()))}
