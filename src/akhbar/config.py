@@ -38,6 +38,12 @@ class Settings:
     robots_ttl: float = 6 * 3600.0
     partial_retry_base: float = 600.0
     batch_size: int = 500
+    # Bounds on what one site controls in one pass (reasons in docs/crawling.md).
+    crawl_max_documents: int = 60
+    crawl_sitemap_depth: int = 2
+    crawl_max_new_urls: int = 1000
+    crawl_max_retries: int = 2000
+    max_json_depth: int = 64
 
     @property
     def shared_path(self) -> Path:

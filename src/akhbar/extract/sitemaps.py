@@ -66,10 +66,11 @@ def parse_sitemap(data: bytes, base: str | None = None) -> ParsedSitemap:
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
         raise ExtractError(f"not a sitemap: root element <{kind}>")
+    last_loc = {"url": "", "sitemap": ""}
     for item in root:
         name = _local(item.tag)
         loc = _child_text(item, "loc")
-        if not loc:
+        if not loc or name not in last_loc:
             continue
         try:
             url = canonical_url(loc, base)
@@ -77,18 +78,22 @@ def parse_sitemap(data: bytes, base: str | None = None) -> ParsedSitemap:
             continue
         if not url.startswith(("http://", "https://")):
             continue
+        last_loc[name] = loc
         if name == "sitemap":
             result.children.append(ChildSitemap(url, parse_date(_child_text(item, "lastmod"))))
-        elif name == "url":
+        else:
             published = _child_text(item, "publication_date") or _child_text(item, "lastmod")
             result.entries.append(FeedEntry(
                 url=url, title=_child_text(item, "title"), published=parse_date(published) if published else None))
-    if not result.complete:  # the element the document broke off in may carry a cut-off URL
-        result.entries = [e for e in result.entries if whole(data, e.url)]
-        result.children = [c for c in result.children if whole(data, c.url)]
+    if not result.complete:  # only the element the document broke off in (the last) may carry a cut-off URL
+        if result.entries and not whole(data, last_loc["url"]):
+            result.entries.pop()
+        if result.children and not whole(data, last_loc["sitemap"]):
+            result.children.pop()
     return result
 
 
-def whole(data: bytes, url: str) -> bool:
-    """True when a URL appears in the document as a complete <loc> value."""
-    return (url.encode("utf-8") + b"<") in data or (url.encode("utf-8") + b"</") in data
+def whole(data: bytes, loc: str) -> bool:
+    """True when a <loc> text appears in the document followed by the end of its element."""
+    raw = loc.encode("utf-8")
+    return (raw + b"<") in data or (raw.replace(b"&", b"&amp;") + b"<") in data
