@@ -91,7 +91,10 @@ async def fetch_article(fetcher: Fetcher, url: str, source: str, entry: FeedEntr
         raise ExtractError(f"{url}: empty page (0 bytes)")
     if not looks_like_html(response):
         raise ExtractError(f"{url}: not an HTML page ({response.content_type or 'no type'})")
-    article = extract_article(response.text(), response.url, source, entry)
-    if not html_is_whole(response.body):
-        article.partial = True
+    whole = html_is_whole(response.body)
+    try:
+        article = extract_article(response.text(), response.url, source, entry)
+    except ExtractError as exc:
+        raise exc if whole else ExtractError(f"{exc} (page cut short: no closing </html>)") from exc
+    article.partial = article.partial or not whole
     return article
