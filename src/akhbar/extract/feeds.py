@@ -186,7 +186,7 @@ def _json_feed(data: bytes, base: str | None, max_depth: int = MAX_JSON_DEPTH) -
         raise ExtractError(f"JSON feed: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
         raise ExtractError("not a JSON feed: no items list")
-    result = ParsedFeed(title=json_text(doc.get("title", "")))
+    result = ParsedFeed(title=html_to_text(json_text(doc.get("title", ""))))
     for item in doc["items"]:
         entry = _json_entry(item, base) if isinstance(item, dict) else None
         if entry is not None:
