@@ -28,6 +28,11 @@ def _dict(value: object) -> dict:
     return dict(value) if isinstance(value, dict) else {}
 
 
+def _records(value: object) -> dict[str, dict]:
+    """A stored mapping of records (feed validators, retries), without the entries that are not records."""
+    return {k: v for k, v in _dict(value).items() if isinstance(v, dict)}
+
+
 @dataclass
 class CrawlState:
     """What the crawler remembers about one source between passes."""
@@ -47,9 +52,9 @@ class CrawlState:
         data = data or {}
         next_poll = data.get("next_poll_at")
         return cls(
-            feeds=_dict(data.get("feeds")),
-            aliases=_dict(data.get("aliases")),
-            retry=_dict(data.get("retry")),
+            feeds=_records(data.get("feeds")),
+            aliases={k: v for k, v in _dict(data.get("aliases")).items() if isinstance(v, str)},
+            retry=_records(data.get("retry")),
             rate=_number(data.get("rate")),
             interval=_number(data.get("interval")),
             last_poll=_number(data.get("last_poll")),
