@@ -40,7 +40,7 @@ class Settings:
     batch_size: int = 500
     # Bounds on what one site controls in one pass (reasons in docs/crawling.md).
     crawl_max_documents: int = 60
-    crawl_sitemap_depth: int = 2
+    crawl_sitemap_depth: int = 3
     crawl_max_new_urls: int = 1000
     crawl_max_retries: int = 2000
     max_json_depth: int = 64

@@ -70,6 +70,16 @@ def test_self_listing_sitemap_index_is_read_once(replay: ReplayServer, store, cr
     assert any("listed again" in reason for reason in fetch_errors(store)[sitemap])
 
 
+def test_sitemap_depth_limit_is_named(replay: ReplayServer, store, crawl_settings) -> None:
+    manifest = register(store, replay)
+    sitemap = source_entry(manifest, "BBC")["sitemaps"][0]
+    replay.set_faults(f"self_index={path_of(replay, sitemap)}")
+    one_pass(store, crawl_settings(crawl_sitemap_depth="1"))
+    assert_each_stored_once(store, manifest)  # through the feed
+    assert any("depth limit (1 levels)" in reason for reason in fetch_errors(store)[sitemap])
+    assert len([e for e in replay.request_log() if e["path"].startswith(path_of(replay, sitemap))]) == 1
+
+
 def test_self_listing_index_does_not_hold_a_stopped_pass(replay: ReplayServer, store, crawl_settings) -> None:
     register(store, replay)
     replay.set_faults("self_index,latency=0.05")

@@ -421,8 +421,9 @@ class Crawler:
                         summary: CrawlSummary) -> tuple[list[tuple[FeedPoll, Chain]], bool]:
         """Poll every feed and sitemap of a source, and the new or changed children of sitemap indexes.
 
-        Each document is read at most once per pass, at most `crawl_max_documents` in all, through at most
-        `crawl_sitemap_depth` levels of indexes; what is left over is read on the next pass.
+        Each document is read at most once per pass, at most `crawl_max_documents` in all, at most
+        `crawl_sitemap_depth` levels deep (the source's own feeds and sitemaps are level 1); what is left
+        over is read on the next pass.
         """
         polls: list[tuple[FeedPoll, Chain]] = []
         ok = True
@@ -498,8 +499,8 @@ class Crawler:
             return
         known = chain[-1]
         depth = max(1, self.settings.crawl_sitemap_depth)
-        if len(chain) > depth:
-            self._outcome(poll.url, source.id, f"{poll.url}: sitemap index nested deeper than {depth} levels; "
+        if len(chain) >= depth:  # its children would sit deeper than the limit
+            self._outcome(poll.url, source.id, f"{poll.url}: sitemap index at the depth limit ({depth} levels); "
                                                "its children are not read")
             return
         children = known.setdefault("children", {})
