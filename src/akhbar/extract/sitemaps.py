@@ -12,6 +12,9 @@ from akhbar.extract.feeds import FeedEntry
 from akhbar.extract.urls import canonical_url
 from akhbar.text import parse_date
 
+#: The sitemaps.org protocol's limit of URLs in one sitemap: anything past it is not a sitemap's to list.
+MAX_SITEMAP_URLS = 50_000
+
 
 @dataclass
 class ChildSitemap:
@@ -79,6 +82,10 @@ def parse_sitemap(data: bytes, base: str | None = None) -> ParsedSitemap:
         if not url.startswith(("http://", "https://")):
             continue
         last_loc[name] = loc
+        if len(result.entries) + len(result.children) == MAX_SITEMAP_URLS:
+            result.complete = False
+            result.error = f"over {MAX_SITEMAP_URLS:,} URLs (the protocol's limit): the rest ignored"
+            return result
         if name == "sitemap":
             result.children.append(ChildSitemap(url, parse_date(_child_text(item, "lastmod"))))
         else:

@@ -82,7 +82,8 @@ async def fetch_article(fetcher: Fetcher, url: str, source: str, entry: FeedEntr
     """Fetch one article page and extract it (FetchError or ExtractError when that cannot be done).
 
     A page that ends before its closing tag (a Content-Length shorter than the page, a proxy cutting it)
-    gives an article marked partial, so the crawler keeps it and fetches it again later.
+    gives an article marked partial, so the crawler keeps it and fetches it again later. Extraction runs
+    off the event loop, which the web server may share.
     """
     response = await fetcher.fetch(url, source=source, accept=HTML_ACCEPT)
     if not response.ok:
@@ -93,7 +94,7 @@ async def fetch_article(fetcher: Fetcher, url: str, source: str, entry: FeedEntr
         raise ExtractError(f"{url}: not an HTML page ({response.content_type or 'no type'})")
     whole = html_is_whole(response.body)
     try:
-        article = extract_article(response.text(), response.url, source, entry)
+        article = await asyncio.to_thread(extract_article, response.text(), response.url, source, entry)
     except ExtractError as exc:
         raise exc if whole else ExtractError(f"{exc} (page cut short: no closing </html>)") from exc
     article.partial = article.partial or not whole
