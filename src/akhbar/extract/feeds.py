@@ -28,7 +28,7 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+j
               "application/xml", "text/xml", "application/rdf+xml")
 
 
-@dataclass
+@dataclass(slots=True)
 class FeedEntry:
     """One item of a feed or sitemap: where the article is, and what the feed says about it."""
 

@@ -17,7 +17,7 @@ from akhbar.text import parse_date
 MAX_SITEMAP_URLS = 50_000
 
 
-@dataclass
+@dataclass(slots=True)
 class ChildSitemap:
     """A sitemap named by a sitemap index."""
 
