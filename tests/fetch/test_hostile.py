@@ -189,3 +189,13 @@ def test_content_length_lie_is_kept_partial_and_fetched_again(replay: ReplayServ
     article = store.get_article(store.article_id_for_url(victim))
     assert not article.partial and not store.source_state("france24")["retry"]
     assert_each_stored_once(store, manifest)
+
+
+def test_documents_per_pass_are_capped(replay: ReplayServer, store, crawl_settings) -> None:
+    manifest = register(store, replay)
+    summary = one_pass(store, crawl_settings(crawl_max_documents="1"))
+    assert_each_stored_once(store, manifest)  # every article is in its source's first feed
+    extra = sum(len(s["feeds"]) + len(s["sitemaps"]) - 1 for s in manifest["sources"])
+    assert summary.documents == len(manifest["sources"]) and summary.deferred == extra
+    assert any("over 1 feeds and sitemaps in one pass" in e for e in summary.errors)
+    assert not [e for e in replay.request_log() if e["kind"] == "sitemap"]
