@@ -6,7 +6,6 @@ the page itself (<time>, <h1>, the printed byline date read by `akhbar.text.pars
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from akhbar.errors import ExtractError
+from akhbar.extract.feeds import load_json
 from akhbar.extract.urls import canonical_url, same_site
 from akhbar.text import normalize, parse_date
 
@@ -92,8 +93,8 @@ def json_ld_article(root: lxml_html.HtmlElement) -> dict:
         if not raw:
             continue
         try:
-            doc = json.loads(raw)
-        except json.JSONDecodeError:
+            doc = load_json(raw.encode("utf-8", "replace"))  # nesting refused past MAX_JSON_DEPTH
+        except ExtractError:
             continue
         for node in _walk_json(doc):
             kinds = _types(node)
