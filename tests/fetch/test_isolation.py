@@ -10,9 +10,11 @@ import sys
 
 from akhbar.fetch import Crawler, crawl_pass
 from akhbar.fetch.crawler import CrawlSummary
+from akhbar.pipeline import Pipeline
 from akhbar.replay import ReplayServer
 from akhbar.sources import sources_from_manifest
 from akhbar.store import open_store
+from akhbar.text import normalize
 
 #: The settings of tests/fetch/conftest.py make_settings, as the command line reads them.
 CRAWL_ENV = {"AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0", "AKHBAR_READ_TIMEOUT": "1",
@@ -97,3 +99,37 @@ def test_a_bug_on_one_source_fails_only_that_source(replay: ReplayServer, store,
     assert "ZeroDivisionError: a bug" in (store.source_health("BBC").last_error_message or "")
     others = {a["url"] for a in manifest["articles"] if a["source"] != "BBC"}
     assert others <= {a.url for a in store.iter_articles()}
+
+
+class PickyStage:
+    """A plugin stage that fails on one full article (a third-party stage's bug)."""
+
+    name = "picky"
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+
+    def process(self, store, articles) -> None:
+        if any(a.title == self.title and not a.partial for a in articles):
+            raise ValueError("picky stage refuses this one")
+
+
+def test_an_article_the_store_refuses_is_named_and_kept_as_stand_in(replay: ReplayServer, store,
+                                                                     crawl_settings) -> None:
+    manifest = replay.manifest()
+    for source in sources_from_manifest(manifest):
+        store.upsert_source(source)
+    victim = manifest["articles"][0]
+    pipeline = Pipeline(store, [PickyStage(normalize(victim["title"]))])
+
+    async def run() -> CrawlSummary:
+        async with Crawler(store, crawl_settings(), pipeline=pipeline) as crawler:
+            return await asyncio.wait_for(crawler.run_pass(), timeout=120)
+
+    asyncio.run(run())
+    stored = {a.url: a for a in store.iter_articles()}
+    assert len(stored) == len(list(store.iter_articles())) == len(manifest["articles"])
+    assert stored[victim["url"]].partial and not any(a.partial for u, a in stored.items() if u != victim["url"])
+    reason = store.source_health(victim["source"]).last_error_message or ""
+    assert "not stored: ValueError: picky stage refuses this one" in reason
+    assert victim["url"] in store.source_state(victim["source"])["retry"]
