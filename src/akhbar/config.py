@@ -50,6 +50,12 @@ class Settings:
     # the answer cache of each web process: at most this many answers and bytes
     web_cache_entries: int = 1024
     web_cache_bytes: int = 32 * 1024 * 1024
+    # Bounds on what one site controls in one pass (reasons in docs/crawling.md).
+    crawl_max_documents: int = 60
+    crawl_sitemap_depth: int = 3
+    crawl_max_new_urls: int = 1000
+    crawl_max_retries: int = 2000
+    max_json_depth: int = 64
 
     @property
     def shared_path(self) -> Path:

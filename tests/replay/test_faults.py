@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import json
 import socket
 import threading
 import time
@@ -253,3 +254,89 @@ def test_stop_ends_hanging_connections_quickly(corpus_file) -> None:
     thread.join(10)
     assert not thread.is_alive() and errors
     assert time.monotonic() - started < 5
+
+
+# -- hostile documents -------------------------------------------------------------------------------
+
+
+def sitemap_url(server: ReplayServer, source: str = "BBC") -> str:
+    """The sitemap URL of `source`."""
+    return next(s["sitemaps"][0] for s in server.manifest()["sources"] if s["name"] == source)
+
+
+def test_self_index_lists_itself_and_the_real_sitemap(fresh: ReplayServer) -> None:
+    url = sitemap_url(fresh)
+    fresh.set_faults(f"self_index={url[len(fresh.base_url):]}")
+    root = lxml.etree.fromstring(httpx.get(url).content)
+    locs = [e.text for e in root.iter("{*}loc")]
+    assert root.tag.endswith("sitemapindex") and url in locs
+    real = next(loc for loc in locs if "_nofault=1" in loc)
+    assert lxml.etree.fromstring(httpx.get(real).content).tag.endswith("urlset")
+    assert httpx.get(feed_url(fresh)).content.startswith(b"<?xml")  # only its own kind of document
+
+
+@pytest.mark.parametrize("fault", ["huge_sitemap", "huge_sitemap_cut"])
+def test_huge_sitemap_has_its_size_and_the_real_articles_first(fresh: ReplayServer, fault: str) -> None:
+    fresh.set_faults(f"{fault},huge_sitemap_size=5000")
+    body = httpx.get(sitemap_url(fresh)).content
+    real = [a["url"] for a in fresh.manifest()["articles"] if a["source"] == "BBC"]
+    count = body.count(b"<loc>")
+    assert count == 5000 if fault == "huge_sitemap" else 2000 < count < 3000  # cut halfway, inside a <loc>
+    assert set(real) <= {e.text for e in lxml.etree.fromstring(body, lxml.etree.XMLParser(recover=True)).iter("{*}loc")}
+    assert body.endswith(b"</urlset>\n") is (fault == "huge_sitemap")
+
+
+def test_json_feed_faults_hold_a_lone_surrogate_or_deep_nesting(fresh: ReplayServer) -> None:
+    fresh.set_faults("json_surrogate")
+    answer = httpx.get(feed_url(fresh))
+    assert answer.headers["content-type"] == "application/feed+json"
+    doc = json.loads(answer.content)
+    assert "\ud800" in doc["items"][0]["title"] and len(doc["items"]) > 1
+    fresh.set_faults("json_deep,deep_levels=3000")
+    with pytest.raises(RecursionError):
+        json.loads(httpx.get(feed_url(fresh)).content)
+
+
+def test_jsonld_faults_come_first_in_the_page(fresh: ReplayServer) -> None:
+    fresh.set_faults("jsonld_surrogate")
+    page = httpx.get(article_url(fresh)).content
+    block = page[page.index(b"<head>"):].split(b"</script>")[0]
+    assert b'"headline": "\\ud800 ' in block
+    fresh.set_faults("jsonld_deep,deep_levels=5000")
+    assert b"[" * 5000 + b"]" * 5000 in httpx.get(article_url(fresh)).content
+
+
+def test_crawl_delay_fault_sets_a_huge_delay_in_robots(fresh: ReplayServer) -> None:
+    fresh.set_faults("crawl_delay")
+    assert "Crawl-delay: 100000" in httpx.get(fresh.url("/robots.txt")).text
+    assert "Crawl-delay" not in httpx.get(fresh.url("/robots.txt") + "?_nofault=1").text
+
+
+def test_length_lie_sends_the_whole_page_under_a_shorter_length(fresh: ReplayServer) -> None:
+    url = article_url(fresh)
+    whole = httpx.get(url).content
+    fresh.set_faults("length_lie")
+    with socket.create_connection((fresh.host, fresh.port), timeout=5) as sock:
+        sock.sendall(f"GET {url[len(fresh.base_url):]} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        raw = b""
+        while chunk := sock.recv(65536):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert f"Content-Length: {len(whole) // 2}".encode() in head and body == whole
+    assert not httpx.get(url).content.rstrip().endswith(b"</html>")
+
+
+def test_redirect_chain_takes_its_hops_then_serves_the_page(fresh: ReplayServer) -> None:
+    fresh.set_faults("redirect_chain")
+    with httpx.Client(max_redirects=40) as client:
+        answer = client.get(article_url(fresh), follow_redirects=True)
+    assert len(answer.history) == 30 and answer.status_code == 200 and b"<h1" in answer.content
+
+
+def test_empty_and_deep_pages(fresh: ReplayServer) -> None:
+    url = article_url(fresh)
+    fresh.set_faults("empty_page")
+    answer = httpx.get(url)
+    assert answer.status_code == 200 and answer.content == b""
+    fresh.set_faults("deep_html,deep_levels=20000")
+    assert b"<div>" * 20000 in httpx.get(url).content

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import accumulate
 
 import feedparser
 import lxml.html
@@ -14,11 +16,19 @@ from akhbar.errors import ExtractError
 from akhbar.extract.urls import canonical_url
 from akhbar.text import parse_date
 
+#: JSON Feeds nest 3 levels (feed, items, item fields) and JSON-LD about 10: 64 rejects only hostile
+#: documents, far below the ~1,000 levels where Python's json module raises RecursionError.
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACKET_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
               "application/xml", "text/xml", "application/rdf+xml")
 
 
-@dataclass
+@dataclass(slots=True)
 class FeedEntry:
     """One item of a feed or sitemap: where the article is, and what the feed says about it."""
 
@@ -146,36 +156,68 @@ def link_is_whole(data: bytes, entry: dict) -> bool:
     return bool(link) and any(link + end in data for end in (b"<", b'"', b"'"))
 
 
-def _json_feed(data: bytes, base: str | None) -> ParsedFeed:
+def json_depth(data: bytes) -> int:
+    """How deep a JSON document's arrays and objects nest, in linear time and without recursion."""
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    return max(accumulate(_BRACKET_STEP[b] for b in brackets), default=0)
+
+
+def load_json(data: bytes, max_depth: int = MAX_JSON_DEPTH) -> object:
+    """A JSON document, refused (ExtractError) when broken or nested deeper than `max_depth`."""
+    depth = json_depth(data)
+    if depth > max_depth:
+        raise ExtractError(f"JSON nested {depth} levels deep (limit {max_depth})")
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ExtractError(f"broken JSON: {exc}") from exc
+
+
+def json_text(value: object) -> str:
+    """A JSON value as text, without the lone surrogates a `\\ud800` escape can smuggle in."""
+    return _SURROGATES.sub("", str(value)) if value is not None else ""
+
+
+def _json_feed(data: bytes, base: str | None, max_depth: int = MAX_JSON_DEPTH) -> ParsedFeed:
     """A JSON Feed (jsonfeed.org, versions 1 and 1.1)."""
     try:
-        doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ExtractError(f"broken JSON feed: {exc}") from exc
+        doc = load_json(data, max_depth)
+    except ExtractError as exc:
+        raise ExtractError(f"JSON feed: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
         raise ExtractError("not a JSON feed: no items list")
-    result = ParsedFeed(title=str(doc.get("title", "")))
+    result = ParsedFeed(title=html_to_text(json_text(doc.get("title", ""))))
     for item in doc["items"]:
-        if not isinstance(item, dict):
-            continue
-        link = item.get("url") or item.get("external_url")
-        if not isinstance(link, str):
-            continue
-        url = canonical_url(link, base)
-        if not url.startswith(("http://", "https://")):
-            continue
-        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-        tags = item.get("tags") or []
-        result.entries.append(FeedEntry(
-            url=url,
-            title=html_to_text(str(item.get("title") or "")),
-            summary=html_to_text(str(item.get("summary") or item.get("content_html") or item.get("content_text") or "")),
-            published=parse_date(str(item.get("date_published") or item.get("date_modified") or "")),
-            author=(authors[0].get("name") if authors and isinstance(authors[0], dict) else None),
-            category=str(tags[0]) if tags else None,
-            image=item.get("image") if isinstance(item.get("image"), str) else None,
-        ))
+        entry = _json_entry(item, base) if isinstance(item, dict) else None
+        if entry is not None:
+            result.entries.append(entry)
     return result
+
+
+def _json_entry(item: dict, base: str | None) -> FeedEntry | None:
+    """One JSON Feed item as an entry (None without a usable http(s) link)."""
+    link = item.get("url") or item.get("external_url")
+    if not isinstance(link, str):
+        return None
+    try:
+        url = canonical_url(json_text(link), base)
+    except ValueError:
+        return None
+    if not url.startswith(("http://", "https://")):
+        return None
+    authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+    tags = item.get("tags") or []
+    author = authors[0].get("name") if isinstance(authors, list) and authors and isinstance(authors[0], dict) else None
+    return FeedEntry(
+        url=url,
+        title=html_to_text(json_text(item.get("title") or "")),
+        summary=html_to_text(json_text(item.get("summary") or item.get("content_html") or item.get("content_text")
+                                       or "")),
+        published=parse_date(json_text(item.get("date_published") or item.get("date_modified") or "")),
+        author=json_text(author) or None if author else None,
+        category=json_text(tags[0]) or None if isinstance(tags, list) and tags else None,
+        image=json_text(item["image"]) if isinstance(item.get("image"), str) else None,
+    )
 
 
 def looks_like_json(data: bytes) -> bool:
@@ -183,8 +225,8 @@ def looks_like_json(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
-def parse_feed(data: bytes, base: str | None = None) -> ParsedFeed:
+def parse_feed(data: bytes, base: str | None = None, max_json_depth: int = MAX_JSON_DEPTH) -> ParsedFeed:
     """Entries of an RSS, Atom or JSON feed body (bytes: the XML declares its own encoding)."""
     if looks_like_json(data):
-        return _json_feed(data, base)
+        return _json_feed(data, base, max_json_depth)
     return _feedparser_entries(data, base)

@@ -9,7 +9,6 @@ source of evidence. The UTC offset the outlet wrote with the date is kept beside
 from __future__ import annotations
 
 import email.utils
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from akhbar.errors import ExtractError
+from akhbar.extract.feeds import load_json
 from akhbar.extract.urls import canonical_url, same_site
 from akhbar.text import normalize, parse_date
 from akhbar.times import as_utc
@@ -123,9 +124,9 @@ def json_ld_article(root: lxml_html.HtmlElement) -> dict:
         if not raw:
             continue
         try:
-            doc = json.loads(raw)
-        except (json.JSONDecodeError, RecursionError):
-            continue  # broken, or nested deeper than Python's recursion limit: not an article object
+            doc = load_json(raw.encode("utf-8", "replace"))  # nesting refused past MAX_JSON_DEPTH
+        except ExtractError:
+            continue
         for node in _walk_json(doc):
             kinds = _types(node)
             if kinds & ARTICLE_TYPES and (node.get("headline") or node.get("datePublished")):

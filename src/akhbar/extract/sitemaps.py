@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,8 +13,11 @@ from akhbar.extract.feeds import FeedEntry
 from akhbar.extract.urls import canonical_url
 from akhbar.text import parse_date
 
+#: The sitemaps.org protocol's limit of URLs in one sitemap: anything past it is not a sitemap's to list.
+MAX_SITEMAP_URLS = 50_000
 
-@dataclass
+
+@dataclass(slots=True)
 class ChildSitemap:
     """A sitemap named by a sitemap index."""
 
@@ -51,44 +55,73 @@ def is_sitemap(data: bytes) -> bool:
 
 
 def parse_sitemap(data: bytes, base: str | None = None) -> ParsedSitemap:
-    """Entries (with news:title and news:publication_date) or child sitemaps of a sitemap body."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    """Entries (with news:title and news:publication_date) or child sitemaps of a sitemap body.
+
+    Read as a stream: each <url> or <sitemap> is dropped from the tree once read, so a 100,000-URL
+    sitemap never holds its whole tree (about 48 MB) in memory.
+    """
+    reader = etree.iterparse(io.BytesIO(data), events=("start", "end"), recover=True, resolve_entities=False,
+                             no_network=True, huge_tree=False)
+    result = ParsedSitemap()
+    last_loc = {"url": "", "sitemap": ""}
+    root: etree._Element | None = None
     try:
-        root = etree.fromstring(data, parser)
+        for event, element in reader:
+            if root is None:
+                root = element
+                if _local(root.tag) not in ("urlset", "sitemapindex"):
+                    raise ExtractError(f"not a sitemap: root element <{_local(root.tag)}>")
+                continue
+            if event != "end" or element.getparent() is not root:
+                continue
+            if not _read_item(element, base, result, last_loc):
+                result.complete = False
+                result.error = f"over {MAX_SITEMAP_URLS:,} URLs (the protocol's limit): the rest ignored"
+                return result
+            element.clear()
+            while element.getprevious() is not None:
+                del root[0]
     except etree.XMLSyntaxError as exc:
-        raise ExtractError(f"broken sitemap: {exc}") from exc
+        if root is None:
+            raise ExtractError(f"broken sitemap: {exc}") from exc
+        result.complete, result.error = False, str(exc)
     if root is None:
         raise ExtractError("empty or unreadable sitemap")
-    result = ParsedSitemap()
-    if parser.error_log:
-        result.complete = False
-        result.error = str(parser.error_log[0])
-    kind = _local(root.tag)
-    if kind not in ("urlset", "sitemapindex"):
-        raise ExtractError(f"not a sitemap: root element <{kind}>")
-    for item in root:
-        name = _local(item.tag)
-        loc = _child_text(item, "loc")
-        if not loc:
-            continue
-        try:
-            url = canonical_url(loc, base)
-        except ValueError:
-            continue
-        if not url.startswith(("http://", "https://")):
-            continue
-        if name == "sitemap":
-            result.children.append(ChildSitemap(url, parse_date(_child_text(item, "lastmod"))))
-        elif name == "url":
-            published = _child_text(item, "publication_date") or _child_text(item, "lastmod")
-            result.entries.append(FeedEntry(
-                url=url, title=_child_text(item, "title"), published=parse_date(published) if published else None))
-    if not result.complete:  # the element the document broke off in may carry a cut-off URL
-        result.entries = [e for e in result.entries if whole(data, e.url)]
-        result.children = [c for c in result.children if whole(data, c.url)]
+    if reader.error_log and result.complete:
+        result.complete, result.error = False, str(reader.error_log[0])
+    if not result.complete:  # only the element the document broke off in (the last) may carry a cut-off URL
+        if result.entries and not whole(data, last_loc["url"]):
+            result.entries.pop()
+        if result.children and not whole(data, last_loc["sitemap"]):
+            result.children.pop()
     return result
 
 
-def whole(data: bytes, url: str) -> bool:
-    """True when a URL appears in the document as a complete <loc> value."""
-    return (url.encode("utf-8") + b"<") in data or (url.encode("utf-8") + b"</") in data
+def _read_item(item: etree._Element, base: str | None, result: ParsedSitemap, last_loc: dict[str, str]) -> bool:
+    """Add one <url> or <sitemap> to the result; False once the protocol's URL limit is reached."""
+    name = _local(item.tag)
+    loc = _child_text(item, "loc")
+    if not loc or name not in last_loc:
+        return True
+    try:
+        url = canonical_url(loc, base)
+    except ValueError:
+        return True
+    if not url.startswith(("http://", "https://")):
+        return True
+    if len(result.entries) + len(result.children) == MAX_SITEMAP_URLS:
+        return False
+    last_loc[name] = loc
+    if name == "sitemap":
+        result.children.append(ChildSitemap(url, parse_date(_child_text(item, "lastmod"))))
+    else:
+        published = _child_text(item, "publication_date") or _child_text(item, "lastmod")
+        result.entries.append(FeedEntry(
+            url=url, title=_child_text(item, "title"), published=parse_date(published) if published else None))
+    return True
+
+
+def whole(data: bytes, loc: str) -> bool:
+    """True when a <loc> text appears in the document followed by the end of its element."""
+    raw = loc.encode("utf-8")
+    return (raw + b"<") in data or (raw.replace(b"&", b"&amp;") + b"<") in data

@@ -5,12 +5,13 @@ Both take a Fetcher and return plain data, so a distributed worker can run them 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from akhbar.errors import ExtractError, FetchError
 from akhbar.extract.article import extract_article
-from akhbar.extract.feeds import FeedEntry, parse_feed
-from akhbar.extract.sitemaps import ChildSitemap, is_sitemap, parse_sitemap
+from akhbar.extract.feeds import MAX_JSON_DEPTH, FeedEntry, ParsedFeed, parse_feed
+from akhbar.extract.sitemaps import ChildSitemap, ParsedSitemap, is_sitemap, parse_sitemap
 from akhbar.fetch.client import Fetcher, Response
 from akhbar.models import Article
 
@@ -19,6 +20,9 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json
 HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 HTML_PAGE = (b"<!doctype html", b"<html")  # how a page starts; a feed or sitemap starts with <?xml, <rss, <urlset or {
 HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<div", b"<p")
+#: Where a whole page's closing tag is looked for: the end of a page carries at most a few hundred bytes
+#: of scripts or comments after `</html>`; 4 KB leaves room and keeps the check constant-time.
+HTML_TAIL = 4096
 
 
 @dataclass
@@ -45,7 +49,7 @@ def looks_like_html(response: Response) -> bool:
 
 
 async def poll_feed(fetcher: Fetcher, url: str, *, source: str | None = None, etag: str | None = None,
-                    last_modified: str | None = None) -> FeedPoll:
+                    last_modified: str | None = None, max_json_depth: int = MAX_JSON_DEPTH) -> FeedPoll:
     """Fetch a feed or sitemap (conditionally) and read its entries or child sitemaps."""
     response = await fetcher.fetch(url, source=source, etag=etag, last_modified=last_modified, accept=FEED_ACCEPT)
     if response.not_modified:
@@ -55,21 +59,46 @@ async def poll_feed(fetcher: Fetcher, url: str, *, source: str | None = None, et
     if response.body[:1024].lstrip().lower().startswith(HTML_PAGE):
         raise ExtractError(f"{url}: not a feed but an HTML page (moved?)")
     poll = FeedPoll(url, etag=response.etag, last_modified=response.last_modified)
-    if is_sitemap(response.body):
-        sitemap = parse_sitemap(response.body, response.url)
-        poll.entries, poll.children = sitemap.entries, sitemap.children
-        poll.complete, poll.error = sitemap.complete, sitemap.error
+    parsed = await asyncio.to_thread(parse_document, response.body, response.url, max_json_depth)
+    if isinstance(parsed, ParsedSitemap):
+        poll.entries, poll.children = parsed.entries, parsed.children
     else:
-        feed = parse_feed(response.body, response.url)
-        poll.entries, poll.complete, poll.error = feed.entries, feed.complete, feed.error
+        poll.entries = parsed.entries
+    poll.complete, poll.error = parsed.complete, parsed.error
     return poll
 
 
+def parse_document(body: bytes, url: str, max_json_depth: int = MAX_JSON_DEPTH) -> ParsedSitemap | ParsedFeed:
+    """A sitemap or a feed body read (in linear time; run it off the event loop)."""
+    if is_sitemap(body):
+        return parse_sitemap(body, url)
+    return parse_feed(body, url, max_json_depth)
+
+
+def html_is_whole(body: bytes) -> bool:
+    """True when a page ends with its closing `</html>` or `</body>` (a cut-short page does not)."""
+    tail = body[-HTML_TAIL:].lower()
+    return b"</html" in tail or b"</body" in tail
+
+
 async def fetch_article(fetcher: Fetcher, url: str, source: str, entry: FeedEntry | None = None) -> Article:
-    """Fetch one article page and extract it (FetchError or ExtractError when that cannot be done)."""
+    """Fetch one article page and extract it (FetchError or ExtractError when that cannot be done).
+
+    A page that ends before its closing tag (a Content-Length shorter than the page, a proxy cutting it)
+    gives an article marked partial, so the crawler keeps it and fetches it again later. Extraction runs
+    off the event loop, which the web server may share.
+    """
     response = await fetcher.fetch(url, source=source, accept=HTML_ACCEPT)
     if not response.ok:
         raise FetchError(f"{url}: HTTP {response.status}")
+    if not response.body.strip():
+        raise ExtractError(f"{url}: empty page (0 bytes)")
     if not looks_like_html(response):
         raise ExtractError(f"{url}: not an HTML page ({response.content_type or 'no type'})")
-    return extract_article(response.text(), response.url, source, entry)
+    whole = html_is_whole(response.body)
+    try:
+        article = await asyncio.to_thread(extract_article, response.text(), response.url, source, entry)
+    except ExtractError as exc:
+        raise exc if whole else ExtractError(f"{exc} (page cut short: no closing </html>)") from exc
+    article.partial = article.partial or not whole
+    return article

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from akhbar.fetch.state import CrawlState
 from akhbar.queue.jobs import JobQueue
 from akhbar.store import Store
-from akhbar.times import from_iso
-
-
-def parse_time(value: object) -> datetime | None:
-    """A saved poll time (stored text or ISO 8601) as an aware datetime."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        return from_iso(value)
-    except ValueError:
-        moment = datetime.fromisoformat(value)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def due_sources(store: Store, now: datetime | None = None) -> list[str]:
@@ -27,8 +16,7 @@ def due_sources(store: Store, now: datetime | None = None) -> list[str]:
     for source in store.list_sources():
         if not source.enabled:
             continue
-        next_poll = parse_time(store.source_state(source.id).get("next_poll_at"))
-        if next_poll is None or next_poll <= now:
+        if CrawlState.from_json(store.source_state(source.id)).is_due(now):
             due.append(source.id)
     return due
 

@@ -52,9 +52,9 @@ an unknown fault name raises FaultSpecError. Malformed corpus lines are skipped,
 
 from akhbar.replay.catalog import Catalog, load_catalog
 from akhbar.replay.clock import ManualClock, ReplayClock, parse_clock
-from akhbar.replay.faults import FAULTS, FaultSpec
+from akhbar.replay.faults import FAULTS, HOSTILE, FaultSpec
 from akhbar.replay.server import ReplayServer
 from akhbar.replay.sites import SiteProfile, profile_for
 
-__all__ = ["FAULTS", "Catalog", "FaultSpec", "ManualClock", "ReplayClock", "ReplayServer", "SiteProfile",
+__all__ = ["FAULTS", "HOSTILE", "Catalog", "FaultSpec", "ManualClock", "ReplayClock", "ReplayServer", "SiteProfile",
            "load_catalog", "parse_clock", "profile_for"]

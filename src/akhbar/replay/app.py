@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote, unquote
 
 from akhbar.errors import FaultSpecError
+from akhbar.replay import faults as hostile
 from akhbar.replay import feeds, pages
 from akhbar.replay.catalog import Catalog, ReplayArticle, SiteTimeline
 from akhbar.replay.clock import Clock
@@ -131,6 +132,42 @@ class ReplayApp:
     def base_of(self, slug: str) -> str:
         """The base URL of one site (its own port with per-source ports, else the server's)."""
         return self.site_bases.get(slug, self.base_url)
+
+    # -- hostile documents (faults that replace what a site serves) ---------------------------------------
+
+    def hostile(self, fault: str, path: str, url: str, response: Response) -> Response:
+        """The document a hostile fault serves instead of `response` (unchanged for transport faults)."""
+        spec, site = self.faults, self.catalog.sites.get(path[1:].partition("/")[0])
+        made: bytes | None = None
+        content_type = response.content_type
+        if fault == "self_index":
+            made = hostile.self_index(url)
+        elif fault in ("huge_sitemap", "huge_sitemap_cut") and site is not None:
+            made = self._cached((fault, site.profile.slug, spec.huge_sitemap_size), lambda: hostile.huge_sitemap(
+                self._real_items(site, dated=True), f"{self.base_of(site.profile.slug)}/{site.profile.slug}/huge/",
+                spec.huge_sitemap_size, cut=fault == "huge_sitemap_cut"))  # type: ignore[assignment]
+        elif fault in ("json_surrogate", "json_deep") and site is not None:
+            items = self._real_items(site, dated=False)[:feeds.FEED_ITEMS]
+            made = hostile.json_feed(items, site.profile.title, fault[len("json_"):], spec.deep_levels)
+            content_type = "application/feed+json"
+        elif fault in ("jsonld_surrogate", "jsonld_deep"):
+            made = hostile.with_jsonld(response.body, fault[len("jsonld_"):], spec.deep_levels)
+        elif fault == "deep_html":
+            made = hostile.deep_html(response.body, spec.deep_levels)
+        elif fault == "empty_page":
+            made = b""
+        elif fault == "crawl_delay":
+            made = hostile.robots_with_delay(response.body, spec.robots_delay)
+        if made is None:
+            return response
+        return Response(response.status, made, content_type, response.kind, headers=response.headers)
+
+    def _real_items(self, site: SiteTimeline, dated: bool) -> list[tuple[str, str]]:
+        """The site's published articles, newest first, as (URL, W3C date or title)."""
+        base = self.base_of(site.profile.slug)
+        now = self.now()
+        return [(base + a.path, (a.published.strftime("%Y-%m-%d") if a.published else "") if dated else a.title)
+                for a in site.latest(now, site.visible_count(now))]
 
     # -- manifest ------------------------------------------------------------------------------------
 

@@ -120,8 +120,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(response, method)
             return
         fault = forced[0] if forced else app.faults.decide(response.kind, path, app.attempt(self.path))
+        if "_nofault" in query:
+            fault = None
         self._entry.update(fault=fault, kind=response.kind)
-        self._answer(app, method, response, fault, headers)
+        if fault is not None:
+            response = app.hostile(fault, path, app.base_url + self.path, response)
+        self._answer(app, method, response, fault, headers, query)
 
     def _log(self, status: int | None) -> None:
         """Record the request in the replay log, once, just before its answer goes out."""
@@ -131,7 +135,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.app.record(entry)
 
     def _answer(self, app: ReplayApp, method: str, response: Response, fault: str | None,
-                headers: dict[str, str]) -> int | None:
+                headers: dict[str, str], query: dict[str, str]) -> int | None:
         """Send `response` through `fault`; return the status sent (None when nothing was sent)."""
         spec = app.faults
         if spec.latency and self.server.stopping.wait(spec.latency):
@@ -150,6 +154,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "redirect_loop":
             target = self.path.split("?")[0] if "_loop=1" in self.path else self.path.split("?")[0] + "?_loop=1"
             return self._send(Response(302, b"", headers=[("Location", target)]), method)
+        hop = query.get("_hop", "0")
+        if fault == "redirect_chain" and hop.isdigit() and int(hop) < spec.redirect_hops:
+            target = f"{self.path.split('?')[0]}?_hop={int(hop) + 1}"
+            return self._send(Response(302, b"", headers=[("Location", target)]), method)
         if response.status == 200 and not_modified(headers, response.etag, response.last_modified):
             return self._send(Response(304, b"", response.content_type, etag=response.etag,
                                        last_modified=response.last_modified), method, keep_type=False)
@@ -165,6 +173,8 @@ class _Handler(BaseHTTPRequestHandler):
                                      else "application/octet-stream")
         if fault == "truncate":
             return self._send(response, method, cut=max(1, len(response.body) // 2))
+        if fault == "length_lie":
+            return self._send(response, method, declared=len(response.body) // 2)
         if fault == "drip":
             return self._send(response, method, drip=spec.drip_rate)
         return self._send(response, method)
@@ -188,13 +198,19 @@ class _Handler(BaseHTTPRequestHandler):
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def _send(self, response: Response, method: str, keep_type: bool = True, cut: int | None = None,
-              drip: float | None = None) -> int | None:
-        """Write a response: whole, cut short (then close), or dripped byte by byte."""
+              drip: float | None = None, declared: int | None = None) -> int | None:
+        """Write a response: whole, cut short (then close), dripped byte by byte, or under a lying length."""
         body = b"" if method == "HEAD" or response.status == 304 else response.body
-        head = self._head(response, len(response.body) if response.status != 304 else 0, keep_type)
+        length = declared if declared is not None else len(response.body) if response.status != 304 else 0
+        if declared is not None:
+            self.close_connection = True
+        head = self._head(response, length, keep_type)
         self._log(response.status)
         try:
-            if cut is not None and body:
+            if declared is not None:  # the whole body after a Content-Length that says less, then close
+                self.wfile.write(head + body)
+                self.connection.shutdown(socket.SHUT_RDWR)
+            elif cut is not None and body:
                 self.wfile.write(head + body[:cut])
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
