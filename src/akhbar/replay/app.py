@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar, cast
 from urllib.parse import quote, unquote
 
 from akhbar.errors import FaultSpecError
@@ -16,6 +17,8 @@ from akhbar.replay.catalog import Catalog, ReplayArticle, SiteTimeline
 from akhbar.replay.clock import Clock
 from akhbar.replay.faults import FaultSpec, gzip_bomb
 from akhbar.replay.sites import CP1256_HEADER, CP1256_META, WRONG_HEADER, SiteProfile
+
+T = TypeVar("T")
 
 PIXEL = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
          b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
@@ -81,7 +84,7 @@ class ReplayApp:
         self._log: list[dict] = []
         self._attempts: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._cache: dict[tuple, object] = {}
+        self._cache: dict[tuple[object, ...], object] = {}
         self._bomb: dict[int, bytes] = {}
 
     # -- time and state ------------------------------------------------------------------------------
@@ -120,14 +123,13 @@ class ReplayApp:
                 self._bomb[size] = gzip_bomb(size)
             return self._bomb[size]
 
-    def _cached(self, key: tuple, make: Callable[[], object]) -> object:
+    def _cached(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
         """Memoise a rendering that depends only on `key`."""
-        value = self._cache.get(key)
-        if value is None:
+        if key not in self._cache:
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
-            value = self._cache[key] = make()
-        return value
+            self._cache[key] = make()
+        return cast(T, self._cache[key])
 
     def base_of(self, slug: str) -> str:
         """The base URL of one site (its own port with per-source ports, else the server's)."""
@@ -145,7 +147,7 @@ class ReplayApp:
         elif fault in ("huge_sitemap", "huge_sitemap_cut") and site is not None:
             made = self._cached((fault, site.profile.slug, spec.huge_sitemap_size), lambda: hostile.huge_sitemap(
                 self._real_items(site, dated=True), f"{self.base_of(site.profile.slug)}/{site.profile.slug}/huge/",
-                spec.huge_sitemap_size, cut=fault == "huge_sitemap_cut"))  # type: ignore[assignment]
+                spec.huge_sitemap_size, cut=fault == "huge_sitemap_cut"))
         elif fault in ("json_surrogate", "json_deep") and site is not None:
             items = self._real_items(site, dated=False)[:feeds.FEED_ITEMS]
             made = hostile.json_feed(items, site.profile.title, fault[len("json_"):], spec.deep_levels)
@@ -263,8 +265,7 @@ class ReplayApp:
                 return Response(200, b"/* replay */\n", "application/javascript", kind="static")
             return Response(200, PIXEL, "image/gif", kind="static")
         if rest in INFO_PAGES:
-            items: list[ReplayArticle] = []
-            return self._listing(site, 0, INFO_PAGES[rest], items, None, "page")
+            return self._listing(site, 0, INFO_PAGES[rest], [], None, "page")
         for prefix in TOOL_PREFIXES:
             if rest.startswith(prefix):
                 art = self.article(f"/{p.slug}/{rest[len(prefix):]}", now)

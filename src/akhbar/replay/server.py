@@ -7,6 +7,7 @@ import errno
 import socket
 import threading
 import time
+from collections.abc import Sequence
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -259,7 +260,7 @@ class ReplayServer:
 
     def __init__(
         self,
-        corpora: list[str | Path] | None = None,
+        corpora: Sequence[str | Path] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Clock | None = None,
