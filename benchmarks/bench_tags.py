@@ -33,8 +33,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     files = sorted((load_settings().shared_path / "corpora" / "ant-v2.1").glob("*.jsonl.gz"))
-    articles = [clean_article(line.article) for line in islice(merged_lines(files), args.articles) if line.article]
-    store = open_store(args.db) if args.db != "sqlite:///:memory:" else open_store(f"sqlite:///{Path('/tmp/bench-tags.db')}")
+    articles = [
+        clean_article(line.article) for line in islice(merged_lines(files), args.articles) if line.article
+    ]
+    store = (
+        open_store(args.db)
+        if args.db != "sqlite:///:memory:"
+        else open_store(f"sqlite:///{Path('/tmp/bench-tags.db')}")
+    )
     tag_runs, enrich_runs = [], []
     for _ in range(args.runs):
         tagger = tagger_for(store)
@@ -51,9 +57,16 @@ def main() -> None:
             enrich_times.append(time.process_time() - start)
         tag_runs.append(statistics.median(tag_times) * 1000)
         enrich_runs.append(statistics.median(enrich_times) * 1000)
-    print(json.dumps({"articles": len(articles), "runs": args.runs,
-                      "tags_ms_median": round(statistics.median(tag_runs), 3),
-                      "enrich_ms_median": round(statistics.median(enrich_runs), 3)}))
+    print(
+        json.dumps(
+            {
+                "articles": len(articles),
+                "runs": args.runs,
+                "tags_ms_median": round(statistics.median(tag_runs), 3),
+                "enrich_ms_median": round(statistics.median(enrich_runs), 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

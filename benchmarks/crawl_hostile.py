@@ -89,18 +89,28 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
     args = parser.parse_args()
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(args.articles), *map(str, ant_corpora())],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(args.articles), *map(str, ant_corpora())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         base = server.stdout.readline().strip()
         for case in args.cases:
-            run = subprocess.run([sys.executable, "-c", CHILD, base, CASES[case]], capture_output=True, text=True,
-                                 check=False)
+            run = subprocess.run(
+                [sys.executable, "-c", CHILD, base, CASES[case]], capture_output=True, text=True, check=False
+            )
             if run.returncode != 0:
                 print(json.dumps({"case": case, "error": run.stderr[-2000:]}), flush=True)
                 continue
-            print(json.dumps({"case": case, "faults": CASES[case], **json.loads(run.stdout.strip().splitlines()[-1])},
-                             ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    {"case": case, "faults": CASES[case], **json.loads(run.stdout.strip().splitlines()[-1])},
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
     finally:
         server.stdin.close()
         server.wait(timeout=30)

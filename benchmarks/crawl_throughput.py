@@ -61,8 +61,13 @@ def crawl_once(manifest: dict, stages: bool) -> dict:
         elapsed = time.perf_counter() - started
         stored = store.article_count()
         store.close()
-    return {"articles": stored, "seconds": round(elapsed, 2), "articles_per_s": round(stored / elapsed, 1),
-            "partial": summary.partial, "failed": summary.failed}
+    return {
+        "articles": stored,
+        "seconds": round(elapsed, 2),
+        "articles_per_s": round(stored / elapsed, 1),
+        "partial": summary.partial,
+        "failed": summary.failed,
+    }
 
 
 def trafilatura_once(pages: list[str]) -> dict:
@@ -86,8 +91,12 @@ def main() -> None:
         raise SystemExit("no ANT corpus: set AKHBAR_SHARED")
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {1})
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(args.articles), *map(str, corpora)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(args.articles), *map(str, corpora)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         base, size = server.stdout.readline().split()
         manifest = json.loads(get(base, "/_replay/manifest"))
@@ -96,15 +105,32 @@ def main() -> None:
         for _ in range(args.runs):
             crawl = crawl_once(manifest, not args.no_stages)
             baseline = trafilatura_once(pages)
-            runs.append({"crawl": crawl, "trafilatura": baseline,
-                         "ratio": round(crawl["articles_per_s"] / baseline["pages_per_s"], 2)})
-        print(json.dumps({
-            "benchmark": "crawl_throughput", "articles": int(size), "stages": not args.no_stages,
-            "cpus": os.cpu_count(), "runs": runs,
-            "median_crawl_articles_per_s": statistics.median(r["crawl"]["articles_per_s"] for r in runs),
-            "median_trafilatura_pages_per_s": statistics.median(r["trafilatura"]["pages_per_s"] for r in runs),
-            "median_ratio": statistics.median(r["ratio"] for r in runs),
-        }, indent=2))
+            runs.append(
+                {
+                    "crawl": crawl,
+                    "trafilatura": baseline,
+                    "ratio": round(crawl["articles_per_s"] / baseline["pages_per_s"], 2),
+                }
+            )
+        print(
+            json.dumps(
+                {
+                    "benchmark": "crawl_throughput",
+                    "articles": int(size),
+                    "stages": not args.no_stages,
+                    "cpus": os.cpu_count(),
+                    "runs": runs,
+                    "median_crawl_articles_per_s": statistics.median(
+                        r["crawl"]["articles_per_s"] for r in runs
+                    ),
+                    "median_trafilatura_pages_per_s": statistics.median(
+                        r["trafilatura"]["pages_per_s"] for r in runs
+                    ),
+                    "median_ratio": statistics.median(r["ratio"] for r in runs),
+                },
+                indent=2,
+            )
+        )
     finally:
         server.stdin.close()
         server.wait(timeout=60)

@@ -69,15 +69,25 @@ class Tally:
         r = sum(self.recall) / (len(self.recall) or 1)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         speed = len(self.pages) / self.cpu if self.cpu else 0.0
-        return {"P": round(p, 4), "R": round(r, 4), "F1": round(f1, 4), "pages": len(self.pages),
-                "pages_per_cpu_s": round(speed, 1), "errors": self.errors, "escaped": self.escaped}
+        return {
+            "P": round(p, 4),
+            "R": round(r, 4),
+            "F1": round(f1, 4),
+            "pages": len(self.pages),
+            "pages_per_cpu_s": round(speed, 1),
+            "errors": self.errors,
+            "escaped": self.escaped,
+        }
 
 
 def shingles(text: str) -> Counter[str]:
     """Word 4-gram shingles with counts (a text shorter than 4 words is one shingle)."""
     words = TOKEN.findall(text or "")
-    return Counter(" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))
-                   if words[i:i + SHINGLE])
+    return Counter(
+        " ".join(words[i : i + SHINGLE])
+        for i in range(max(1, len(words) - SHINGLE + 1))
+        if words[i : i + SHINGLE]
+    )
 
 
 def precision_recall(got: str, truth: str) -> tuple[float | None, float | None]:
@@ -118,14 +128,25 @@ def aeb_pages(half: str) -> list[Page]:
 def arabic_pages() -> list[Page]:
     """The LBC page and the CNN Arabic fixture with their expected texts."""
     shared = shared_root()
-    lbc = json.loads((shared / "eval/extraction/arabic/LBCGroup.json").read_text(encoding="utf-8"))["V1"]["body"]
+    lbc = json.loads((shared / "eval/extraction/arabic/LBCGroup.json").read_text(encoding="utf-8"))["V1"][
+        "body"
+    ]
     lbc_text = "\n".join(p for section in lbc["sections"] for p in section["paragraphs"])
     lbc_raw = gzip.decompress((shared / "eval/extraction/arabic/LBCGroup_2026_01_08.html.gz").read_bytes())
     cnn = shared / "fixtures/html"
     cnn_raw = (cnn / "cnn-arabic-2013.html").read_bytes()
-    return [Page("lbc", "https://www.lbcgroup.tv/news/world/898682/ar", decode_body(lbc_raw)[0], lbc_text, lbc_raw),
-            Page("cnn", "http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html",
-                 decode_body(cnn_raw)[0], (cnn / "cnn-arabic-2013.expected.txt").read_text(encoding="utf-8"), cnn_raw)]
+    return [
+        Page(
+            "lbc", "https://www.lbcgroup.tv/news/world/898682/ar", decode_body(lbc_raw)[0], lbc_text, lbc_raw
+        ),
+        Page(
+            "cnn",
+            "http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html",
+            decode_body(cnn_raw)[0],
+            (cnn / "cnn-arabic-2013.expected.txt").read_text(encoding="utf-8"),
+            cnn_raw,
+        ),
+    ]
 
 
 def akhbar(page: Page) -> str:
@@ -165,7 +186,9 @@ class Escaped(Exception):  # noqa: N818 - a signal within this script, carrying 
 
 
 EXTRACTORS: dict[str, Callable[[Page], str]] = {
-    "akhbar": akhbar, "trafilatura": trafilatura_defaults, "trafilatura_precision": trafilatura_precision,
+    "akhbar": akhbar,
+    "trafilatura": trafilatura_defaults,
+    "trafilatura_precision": trafilatura_precision,
 }
 
 
@@ -220,7 +243,7 @@ def main() -> None:
         ours = tallies[first]["akhbar"].pages
         other = tallies[first].get("trafilatura_precision", tallies[first]["akhbar"]).pages
         gap = ours if other is ours else {k: ours[k] - other[k] for k in ours}
-        for page_id in sorted(ours, key=gap.__getitem__)[:args.worst]:
+        for page_id in sorted(ours, key=gap.__getitem__)[: args.worst]:
             print(f"{page_id[:12]} akhbar {ours[page_id]:.3f} trafilatura_precision {other[page_id]:.3f}")
 
 

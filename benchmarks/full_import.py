@@ -27,7 +27,8 @@ from akhbar.store import open_store
 def corpus_files(shared: Path) -> list[Path]:
     """ANT's and SaudiNewsNet's files."""
     return sorted((shared / "corpora" / "ant-v2.1").glob("*.jsonl.gz")) + sorted(
-        (shared / "corpora" / "saudinewsnet").glob("*.jsonl.gz"))
+        (shared / "corpora" / "saudinewsnet").glob("*.jsonl.gz")
+    )
 
 
 def related_latency(db_url: str, samples: int, seed: int = 11) -> dict:
@@ -50,7 +51,8 @@ def related_latency(db_url: str, samples: int, seed: int = 11) -> dict:
         return {
             "related_p50_ms": round(times[len(times) // 2], 2),
             "related_p95_ms": round(times[int(len(times) * 0.95)], 2),
-            "similar_mean": round(statistics.mean(sizes), 2), "read_also_share": round(with_read_also / len(times), 3),
+            "similar_mean": round(statistics.mean(sizes), 2),
+            "read_also_share": round(with_read_also / len(times), 3),
             "samples": len(times),
         }
     finally:
@@ -75,7 +77,9 @@ def main() -> None:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             result = timed_import(files, url)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            result["cpu_seconds"] = round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1)
+            result["cpu_seconds"] = round(
+                after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1
+            )
             store = open_store(url)
             result["articles"] = store.article_count()
             store.close()
@@ -84,13 +88,18 @@ def main() -> None:
             print(json.dumps(result), file=sys.stderr, flush=True)
             runs.append((result, url))
         latency = related_latency(runs[-1][1], args.samples)
-    print(json.dumps({
-        "runs": [r for r, _ in runs],
-        "median_articles_per_s": statistics.median(r["articles_per_s"] for r, _ in runs),
-        "median_articles_per_cpu_s": statistics.median(r["articles_per_cpu_s"] for r, _ in runs),
-        "median_peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r, _ in runs), 1),
-        **latency,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "runs": [r for r, _ in runs],
+                "median_articles_per_s": statistics.median(r["articles_per_s"] for r, _ in runs),
+                "median_articles_per_cpu_s": statistics.median(r["articles_per_cpu_s"] for r, _ in runs),
+                "median_peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r, _ in runs), 1),
+                **latency,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -80,8 +80,10 @@ def main() -> None:
     parser.add_argument("--package", type=Path, default=PACKAGE)
     args = parser.parse_args()
     modules = module_files(args.package)
-    graph = {name: imports_of(ast.parse(path.read_text(encoding="utf-8")), modules, args.all) - {name}
-             for name, path in modules.items()}
+    graph = {
+        name: imports_of(ast.parse(path.read_text(encoding="utf-8")), modules, args.all) - {name}
+        for name, path in modules.items()
+    }
     found = cycles(graph)
     for group in found:
         print(len(group), " ".join(group))

@@ -38,7 +38,9 @@ def corpus_documents(shared: Path) -> list[Counter[str]]:
     return docs
 
 
-def context_vectors(docs: list[Counter[str]], vocab: dict[str, int], wanted: list[str], dims: int = 512) -> np.ndarray:
+def context_vectors(
+    docs: list[Counter[str]], vocab: dict[str, int], wanted: list[str], dims: int = 512
+) -> np.ndarray:
     """Unit context vectors of the wanted terms: summed unit TF-IDF document vectors, projected to `dims`."""
     df = Counter(t for d in docs for t in d if t in vocab)
     idf = {t: math.log(len(docs) / df[t]) for t in df}
@@ -50,8 +52,12 @@ def context_vectors(docs: list[Counter[str]], vocab: dict[str, int], wanted: lis
             rows.append(i)
             cols.append(j)
             vals.append(w / norm)
-    matrix = sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(docs), len(vocab)))
-    projection = np.random.default_rng(7).standard_normal((len(vocab), dims)).astype(np.float32) / math.sqrt(dims)
+    matrix = sparse.csr_matrix(
+        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(docs), len(vocab))
+    )
+    projection = np.random.default_rng(7).standard_normal((len(vocab), dims)).astype(np.float32) / math.sqrt(
+        dims
+    )
     embedded = matrix @ projection  # documents x dims
     incidence = (matrix[:, [vocab[t] for t in wanted]] > 0).astype(np.float32).T.tocsr()  # wanted x documents
     vectors = np.asarray(incidence @ embedded)
@@ -76,10 +82,18 @@ def main() -> None:
     parser.add_argument("--out", default=str(REPO / "src/akhbar/text/variants.tsv"))
     parser.add_argument("--min-df", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=0.4)
-    parser.add_argument("--min-length", type=int, default=5, help="shortest term (4-letter /g/ swaps such as جوجل are kept)")
-    parser.add_argument("--show", type=int, default=0, help="print the N best pairs with their scores and exit")
-    parser.add_argument("--max-cooccurrence", type=float, default=0.15,
-                        help="keep pairs found together in at most this share of the rarer term's documents (or in one)")
+    parser.add_argument(
+        "--min-length", type=int, default=5, help="shortest term (4-letter /g/ swaps such as جوجل are kept)"
+    )
+    parser.add_argument(
+        "--show", type=int, default=0, help="print the N best pairs with their scores and exit"
+    )
+    parser.add_argument(
+        "--max-cooccurrence",
+        type=float,
+        default=0.15,
+        help="keep pairs found together in at most this share of the rarer term's documents (or in one)",
+    )
     parser.add_argument("--doc-cache", help="pickle of the documents' terms, reused between runs")
     args = parser.parse_args()
     if args.doc_cache and Path(args.doc_cache).exists():
@@ -102,9 +116,13 @@ def main() -> None:
             share = together[a, b] / min(df[a], df[b])
             print(f"{score:.3f}\t{share:.3f}\t{a}\t{b}\t{df[a]}\t{df[b]}")
         return
-    kept = [(a, b) for score, a, b in scored
-            if score >= args.threshold and together[a, b] <= max(1.0, args.max_cooccurrence * min(df[a], df[b]))
-            and (min(len(a), len(b)) >= args.min_length or len(a) == len(b) and skeleton(a) == skeleton(b))]
+    kept = [
+        (a, b)
+        for score, a, b in scored
+        if score >= args.threshold
+        and together[a, b] <= max(1.0, args.max_cooccurrence * min(df[a], df[b]))
+        and (min(len(a), len(b)) >= args.min_length or len(a) == len(b) and skeleton(a) == skeleton(b))
+    ]
     lines = [
         "# Spelling variants learnt from ../shared/corpora by benchmarks/learn_variants.py",
         f"# ({len(docs)} documents, min df {args.min_df}, context cosine >= {args.threshold}, found together in <= "

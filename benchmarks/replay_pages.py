@@ -83,8 +83,12 @@ def main() -> None:
         raise SystemExit("no corpus files: pass --corpus or set AKHBAR_SHARED")
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {1})
-    server = subprocess.Popen([sys.executable, "-c", SERVER, *map(str, corpora)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, *map(str, corpora)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         base, size, load_seconds, rss_mb = server.stdout.readline().split()
         connection = http.client.HTTPConnection(urlsplit(base).hostname, urlsplit(base).port, timeout=120)
@@ -96,14 +100,29 @@ def main() -> None:
         for _ in range(args.runs):
             sample = rng.sample(paths, min(args.pages, len(paths)))
             elapsed, pages, size_bytes = fetch_all(base, sample, args.threads)
-            runs.append({"pages": pages, "seconds": round(elapsed, 3), "pages_per_s": round(pages / elapsed, 1),
-                         "mean_page_bytes": size_bytes // pages})
-        print(json.dumps({
-            "benchmark": "replay_pages", "corpus_articles": int(size), "load_seconds": float(load_seconds),
-            "server_peak_rss_mb": int(rss_mb), "threads": args.threads,
-            "server_cpus": 1, "runs": runs,
-            "median_pages_per_s": statistics.median(r["pages_per_s"] for r in runs),
-        }, indent=2))
+            runs.append(
+                {
+                    "pages": pages,
+                    "seconds": round(elapsed, 3),
+                    "pages_per_s": round(pages / elapsed, 1),
+                    "mean_page_bytes": size_bytes // pages,
+                }
+            )
+        print(
+            json.dumps(
+                {
+                    "benchmark": "replay_pages",
+                    "corpus_articles": int(size),
+                    "load_seconds": float(load_seconds),
+                    "server_peak_rss_mb": int(rss_mb),
+                    "threads": args.threads,
+                    "server_cpus": 1,
+                    "runs": runs,
+                    "median_pages_per_s": statistics.median(r["pages_per_s"] for r in runs),
+                },
+                indent=2,
+            )
+        )
     finally:
         server.stdin.close()
         server.wait(timeout=30)

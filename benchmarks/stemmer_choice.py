@@ -50,7 +50,9 @@ class Model:
             return cache[word_key]
 
         self.term = term
-        self.doc_terms = {i: Counter(self.terms(d["title"] + "\n" + (d["text"] or ""))) for i, d in docs.items()}
+        self.doc_terms = {
+            i: Counter(self.terms(d["title"] + "\n" + (d["text"] or ""))) for i, d in docs.items()
+        }
         self.df: Counter[str] = Counter()
         for counts in self.doc_terms.values():
             self.df.update(counts.keys())
@@ -107,11 +109,19 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 def semeval(model: Model, shared: Path) -> dict[str, float]:
     """Spearman of TF-IDF cosine against -overall, per split and overall."""
-    rows = [json.loads(line) for line in (shared / "eval/semeval2022-task8-ar.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for line in (shared / "eval/semeval2022-task8-ar.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     out = {}
     for split in ("training", "testing", None):
         subset = [r for r in rows if split is None or r["split"] == split]
-        sims = [cosine(model.vector(Counter(model.terms(r["text1"]))), model.vector(Counter(model.terms(r["text2"])))) for r in subset]
+        sims = [
+            cosine(
+                model.vector(Counter(model.terms(r["text1"]))), model.vector(Counter(model.terms(r["text2"])))
+            )
+            for r in subset
+        ]
         out[split or "all"] = round(spearman(sims, [-r["overall"] for r in subset]), 4)
     return out
 
@@ -132,10 +142,17 @@ def find(parent: dict[str, str], x: str) -> str:
 
 def stories(model: Model, docs: dict[str, dict], shared: Path) -> dict[str, float]:
     """Average precision of same-story pairs, and best single-link B-cubed F1 over thresholds."""
-    gold = {r["id"]: r["story"] for r in map(json.loads, (shared / "eval/stories-ant-dev.jsonl").read_text(encoding="utf-8").splitlines())}
+    gold = {
+        r["id"]: r["story"]
+        for r in map(
+            json.loads, (shared / "eval/stories-ant-dev.jsonl").read_text(encoding="utf-8").splitlines()
+        )
+    }
     ids = sorted(i for i in gold if i in docs)
     vecs = {i: model.vector(model.doc_terms[i]) for i in ids}
-    pairs = [(cosine(vecs[a], vecs[b]), gold[a] == gold[b], a, b) for n, a in enumerate(ids) for b in ids[n + 1 :]]
+    pairs = [
+        (cosine(vecs[a], vecs[b]), gold[a] == gold[b], a, b) for n, a in enumerate(ids) for b in ids[n + 1 :]
+    ]
     pairs.sort(key=lambda p: -p[0])
     hits, ap, positives = 0, 0.0, sum(p[1] for p in pairs)
     for n, (_, same, _, _) in enumerate(pairs, 1):
@@ -161,7 +178,10 @@ def ndcg_at_10(ranked: list[str], judgments: dict[str, int]) -> float:
 
 def search(model: Model, shared: Path) -> dict[str, float]:
     """Mean nDCG@10 and P@10 (relevance ≥ 1) of BM25 over the dev queries."""
-    queries = [json.loads(line) for line in (shared / "eval/search-ant-dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    queries = [
+        json.loads(line)
+        for line in (shared / "eval/search-ant-dev.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     nd = p10 = 0.0
     per_query = {}
     for q in queries:
@@ -170,13 +190,20 @@ def search(model: Model, shared: Path) -> dict[str, float]:
         per_query[q["qid"]] = round(score, 3)
         nd += score
         p10 += sum(1 for d in ranked[:10] if q["judgments"].get(d, 0) > 0) / 10
-    return {"ndcg_at_10": round(nd / len(queries), 4), "p_at_10": round(p10 / len(queries), 4), "per_query": per_query}
+    return {
+        "ndcg_at_10": round(nd / len(queries), 4),
+        "p_at_10": round(p10 / len(queries), 4),
+        "per_query": per_query,
+    }
 
 
 def main() -> None:
     """Run every measure for every stemmer and print JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=os.environ.get("AKHBAR_SHARED", str(Path(__file__).resolve().parents[1].parent / "shared")))
+    parser.add_argument(
+        "--shared",
+        default=os.environ.get("AKHBAR_SHARED", str(Path(__file__).resolve().parents[1].parent / "shared")),
+    )
     parser.add_argument("--stemmers", default=",".join(STEMMERS))
     args = parser.parse_args()
     shared = Path(args.shared)

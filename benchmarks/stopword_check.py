@@ -28,7 +28,9 @@ def word_counts(shared: Path) -> Counter[str]:
         with gzip.open(path) as handle:
             for line in handle:
                 record = json.loads(line)
-                counts.update(WORD.findall(key((record.get("title") or "") + " " + (record.get("text") or ""))))
+                counts.update(
+                    WORD.findall(key((record.get("title") or "") + " " + (record.get("text") or "")))
+                )
     return counts
 
 
@@ -41,13 +43,19 @@ def main() -> None:
     counts = word_counts(Path(args.shared))
     total = sum(counts.values())
     top = counts.most_common(args.top)
-    print(json.dumps({
-        "running_words": total,
-        "share_removed": round(sum(counts[w] for w in STOPWORDS) / total, 4),
-        f"stop_words_in_top_{args.top}": sum(1 for w, _ in top if w in STOPWORDS),
-        f"top_{args.top}_not_stop_words": [w for w, _ in top if w not in STOPWORDS],
-        "listed_but_unseen": sorted(w for w in STOPWORDS if counts[w] == 0),
-    }, ensure_ascii=False, indent=1))
+    print(
+        json.dumps(
+            {
+                "running_words": total,
+                "share_removed": round(sum(counts[w] for w in STOPWORDS) / total, 4),
+                f"stop_words_in_top_{args.top}": sum(1 for w, _ in top if w in STOPWORDS),
+                f"top_{args.top}_not_stop_words": [w for w, _ in top if w not in STOPWORDS],
+                "listed_but_unseen": sorted(w for w in STOPWORDS if counts[w] == 0),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

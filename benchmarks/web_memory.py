@@ -44,8 +44,12 @@ def memory(pid: int, field: str) -> float:
 def start(src: str, db: str, port: int) -> subprocess.Popen:
     """`akhbar serve` of the code under `src`, once /healthz answers."""
     env = {**os.environ, "PYTHONPATH": src, "AKHBAR_DB": db, "AKHBAR_ADMIN_TOKEN": TOKEN}
-    proc = subprocess.Popen([sys.executable, "-m", "akhbar", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "akhbar", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(300):
         try:
             httpx.get(f"http://127.0.0.1:{port}/healthz")
@@ -77,10 +81,16 @@ def big_posts(base: str, pid: int) -> list[str]:
     start_peak = memory(pid, "VmHWM")
     lines = []
     for headers in ({}, {"Authorization": f"Bearer {TOKEN}"}):
-        answer = httpx.post(base + "/api/v1/sources", content=body, timeout=120,
-                            headers={**headers, "Content-Type": "application/json"})
-        lines.append(f"60 MB POST token={bool(headers)}: {answer.status_code} "
-                     f"{answer.json().get('title')}; peak RSS +{memory(pid, 'VmHWM') - start_peak:.0f} MB")
+        answer = httpx.post(
+            base + "/api/v1/sources",
+            content=body,
+            timeout=120,
+            headers={**headers, "Content-Type": "application/json"},
+        )
+        lines.append(
+            f"60 MB POST token={bool(headers)}: {answer.status_code} "
+            f"{answer.json().get('title')}; peak RSS +{memory(pid, 'VmHWM') - start_peak:.0f} MB"
+        )
     return lines
 
 

@@ -76,8 +76,15 @@ def run_workers(url: str, workers: int, concurrency: int, env: dict[str, str]) -
     """Start the workers and wait until all of them found the queue empty; wall time and steady-state rate."""
     store = open_store(url)
     started = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, url, str(concurrency)], env={**os.environ, **env},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, url, str(concurrency)],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(workers)
+    ]
     first = last = None
     first_count = count = 0
     while any(proc.poll() is None for proc in procs):
@@ -94,9 +101,14 @@ def run_workers(url: str, workers: int, concurrency: int, env: dict[str, str]) -
     if any(proc.returncode for proc in procs):
         raise SystemExit("a worker failed")
     steady = (count - first_count) / (last - first) if first and last and last > first else None
-    return {"articles": count, "seconds": round(wall, 2), "articles_per_s": round(count / wall, 1),
-            "first_article_after_s": round(first - started, 2) if first else None,
-            "steady_articles_per_s": round(steady, 1) if steady else None, "failed_jobs": failed}
+    return {
+        "articles": count,
+        "seconds": round(wall, 2),
+        "articles_per_s": round(count / wall, 1),
+        "first_article_after_s": round(first - started, 2) if first else None,
+        "steady_articles_per_s": round(steady, 1) if steady else None,
+        "failed_jobs": failed,
+    }
 
 
 def import_once(server: str, articles: list, workers: int, concurrency: int) -> dict:
@@ -104,7 +116,9 @@ def import_once(server: str, articles: list, workers: int, concurrency: int) -> 
     url = fresh_schema(server)
     try:
         store = open_store(url)
-        JobQueue(store).enqueue_many("ingest", [(ingest_key(a), {"article": article_payload(a)}) for a in articles])
+        JobQueue(store).enqueue_many(
+            "ingest", [(ingest_key(a), {"article": article_payload(a)}) for a in articles]
+        )
         store.close()
         return run_workers(url, workers, concurrency, {})
     finally:
@@ -129,9 +143,11 @@ def crawl_once(server: str, manifest: dict, workers: int, concurrency: int, dela
 def median_of(runs: list[dict]) -> dict:
     """Median seconds and articles/s of some runs."""
     steady = [r["steady_articles_per_s"] for r in runs if r["steady_articles_per_s"]]
-    return {"seconds": statistics.median(r["seconds"] for r in runs),
-            "articles_per_s": statistics.median(r["articles_per_s"] for r in runs),
-            "steady_articles_per_s": statistics.median(steady) if steady else None}
+    return {
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "articles_per_s": statistics.median(r["articles_per_s"] for r in runs),
+        "steady_articles_per_s": statistics.median(steady) if steady else None,
+    }
 
 
 def main() -> None:
@@ -143,34 +159,58 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2, help="sources crawled at once per worker")
     parser.add_argument("--kinds", nargs="+", default=["import", "crawl"], choices=["import", "crawl"])
     parser.add_argument("--crawl-delay", type=float, default=0.0)
-    parser.add_argument("--pg", default=os.environ.get("AKHBAR_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--pg", default=os.environ.get("AKHBAR_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+    )
     args = parser.parse_args()
     corpora = ant_corpora()
     if not corpora:
         raise SystemExit("no ANT corpus: set AKHBAR_SHARED")
-    report: dict = {"benchmark": "workers_scaling", "articles": args.articles, "cpus": os.cpu_count(),
-                    "concurrency": args.concurrency, "crawl_delay": args.crawl_delay, "runs": args.runs}
+    report: dict = {
+        "benchmark": "workers_scaling",
+        "articles": args.articles,
+        "cpus": os.cpu_count(),
+        "concurrency": args.concurrency,
+        "crawl_delay": args.crawl_delay,
+        "runs": args.runs,
+    }
     if "import" in args.kinds:
         pool = [line.article for path in corpora for line in iter_corpus(path) if line.article is not None]
         step = max(1, len(pool) // args.articles)
-        articles = sorted(pool[::step][:args.articles], key=lambda a: a.published.timestamp() if a.published else 0)
+        articles = sorted(
+            pool[::step][: args.articles], key=lambda a: a.published.timestamp() if a.published else 0
+        )
         report["import"] = {}
         for workers in args.workers:
             runs = [import_once(args.pg, articles, workers, args.concurrency) for _ in range(args.runs)]
             report["import"][workers] = {"runs": runs, "median": median_of(runs)}
-            print(f"import, {workers} workers: {report['import'][workers]['median']}", file=sys.stderr, flush=True)
+            print(
+                f"import, {workers} workers: {report['import'][workers]['median']}",
+                file=sys.stderr,
+                flush=True,
+            )
     if "crawl" in args.kinds:
-        replay = subprocess.Popen([sys.executable, "-c", SERVER, str(args.articles), *map(str, corpora)],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        replay = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(args.articles), *map(str, corpora)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             manifest = json.loads(get(replay.stdout.readline().strip(), "/_replay/manifest"))
             report["sources"] = len(manifest["sources"])
             report["crawl"] = {}
             for workers in args.workers:
-                runs = [crawl_once(args.pg, manifest, workers, args.concurrency, args.crawl_delay)
-                        for _ in range(args.runs)]
+                runs = [
+                    crawl_once(args.pg, manifest, workers, args.concurrency, args.crawl_delay)
+                    for _ in range(args.runs)
+                ]
                 report["crawl"][workers] = {"runs": runs, "median": median_of(runs)}
-                print(f"crawl, {workers} workers: {report['crawl'][workers]['median']}", file=sys.stderr, flush=True)
+                print(
+                    f"crawl, {workers} workers: {report['crawl'][workers]['median']}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         finally:
             replay.stdin.close()
             replay.wait(timeout=30)

@@ -59,7 +59,9 @@ def ant_store_url(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> str
             for stale in folder.glob("ant-shared.db*"):
                 stale.unlink()
             opened = open_store(f"sqlite:///{db}")
-            import_corpora(sorted((shared / "corpora" / "ant-v2.1").glob("*.jsonl.gz")), Pipeline.default(opened))
+            import_corpora(
+                sorted((shared / "corpora" / "ant-v2.1").glob("*.jsonl.gz")), Pipeline.default(opened)
+            )
             opened.close()
             done.touch()
     return f"sqlite:///{db}"

@@ -97,8 +97,12 @@ def test_hostile_lines_are_rejected_with_file_and_line_and_the_rest_goes_in(tmp_
 
 def test_surrogates_and_control_characters_are_taken_out_and_lengths_capped(tmp_path):
     record = article_record(
-        1, title="عنوان\ud800 الخبر\x00\x07 " + "ط" * 10_000_000, url=" http://example.com/a\x00b\n",
-        text="فقرة\udc00 أولى\x1a\x1aفقرة ثانية\r\nثالثة\tهنا", author="كاتب\x0b" * 100, source="testsrc\x7f",
+        1,
+        title="عنوان\ud800 الخبر\x00\x07 " + "ط" * 10_000_000,
+        url=" http://example.com/a\x00b\n",
+        text="فقرة\udc00 أولى\x1a\x1aفقرة ثانية\r\nثالثة\tهنا",
+        author="كاتب\x0b" * 100,
+        source="testsrc\x7f",
     )
     path = tmp_path / "s.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="ascii")  # \ud800 written as a JSON escape

@@ -22,8 +22,13 @@ CRAWL_ENV = {"AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0", "AKHB
 
 def akhbar(*args: str) -> subprocess.Popen:
     """Start the akhbar command in a subprocess."""
-    return subprocess.Popen([sys.executable, "-m", "akhbar", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env={**os.environ, **CRAWL_ENV})
+    return subprocess.Popen(
+        [sys.executable, "-m", "akhbar", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **CRAWL_ENV},
+    )
 
 
 def stored_count(db) -> int:
@@ -47,15 +52,24 @@ def test_kill_9_during_crawl_then_rerun_is_complete_without_duplicates(shared, t
         expected = {a["url"] for a in manifest["articles"]}
         store = open_store(url)
         for s in manifest["sources"]:
-            store.upsert_source(Source(s["name"], s.get("title") or s["name"], home=s["home"], feeds=s["feeds"],
-                                       sitemaps=s["sitemaps"]))
+            store.upsert_source(
+                Source(
+                    s["name"],
+                    s.get("title") or s["name"],
+                    home=s["home"],
+                    feeds=s["feeds"],
+                    sitemaps=s["sitemaps"],
+                )
+            )
         store.close()
 
         first = akhbar("crawl", "--once", "--db", url)
         deadline = time.monotonic() + 300
         while first.poll() is None and stored_count(db) < 100 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert first.poll() is None, "the crawl ended before it could be killed: " + first.communicate()[0][-2000:]
+        assert first.poll() is None, (
+            "the crawl ended before it could be killed: " + first.communicate()[0][-2000:]
+        )
         first.send_signal(signal.SIGKILL)  # mid-run: batches in flight, some sources' states unsaved
         first.wait()
         killed_at = stored_count(db)
@@ -70,6 +84,10 @@ def test_kill_9_during_crawl_then_rerun_is_complete_without_duplicates(shared, t
     conn.close()
     assert len(urls) == len(set(urls))  # no duplicates
     assert set(urls) == expected, (len(set(urls) - expected), len(expected - set(urls)))  # complete
-    check = subprocess.run([sys.executable, "-m", "akhbar", "check", "--db", url, "--json"], capture_output=True,
-                           text=True, timeout=300)
+    check = subprocess.run(
+        [sys.executable, "-m", "akhbar", "check", "--db", url, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert check.returncode == 0, check.stdout + check.stderr

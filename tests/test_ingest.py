@@ -14,8 +14,16 @@ from akhbar.pipeline import Pipeline
 from akhbar.store import open_store
 from corpus_helpers import article_record, write_corpus
 
-STORE_TABLES = ("articles", "article_aliases", "article_versions", "article_terms", "tags", "article_tags",
-                "stories", "duplicate_groups")
+STORE_TABLES = (
+    "articles",
+    "article_aliases",
+    "article_versions",
+    "article_terms",
+    "tags",
+    "article_tags",
+    "stories",
+    "duplicate_groups",
+)
 
 
 def store_content(path) -> dict:
@@ -26,7 +34,11 @@ def store_content(path) -> dict:
         cursor = conn.execute(f"SELECT * FROM {table} ORDER BY 1")
         names = [d[0] for d in cursor.description]
         content[table] = [
-            {n: v for n, v in zip(names, row, strict=True) if n not in {"created_at", "updated_at", "replaced_at"}}
+            {
+                n: v
+                for n, v in zip(names, row, strict=True)
+                if n not in {"created_at", "updated_at", "replaced_at"}
+            }
             for row in cursor
         ]
     conn.close()
@@ -47,7 +59,9 @@ def test_import_then_reimport_changes_nothing(tmp_path):
 
 
 def test_same_id_with_changed_text_is_an_update(tmp_path, store):
-    corpus = write_corpus(tmp_path / "c.jsonl", [article_record(1), article_record(1, text="نص مصحح للخبر الأول.")])
+    corpus = write_corpus(
+        tmp_path / "c.jsonl", [article_record(1), article_record(1, text="نص مصحح للخبر الأول.")]
+    )
     report = import_corpora([corpus], Pipeline.default(store))
     assert (report.counts.imported, report.counts.updated) == (1, 1)
     article = store.get_article(store.article_ids_for_external(["T-1"])["T-1"])
@@ -55,8 +69,12 @@ def test_same_id_with_changed_text_is_an_update(tmp_path, store):
 
 
 def test_files_are_merged_in_publication_order(tmp_path, store):
-    a = write_corpus(tmp_path / "a.jsonl", [article_record(i, published=f"2018-05-0{i}T00:00:00Z") for i in (1, 3, 5)])
-    b = write_corpus(tmp_path / "b.jsonl", [article_record(i, published=f"2018-05-0{i}T00:00:00Z") for i in (2, 4)])
+    a = write_corpus(
+        tmp_path / "a.jsonl", [article_record(i, published=f"2018-05-0{i}T00:00:00Z") for i in (1, 3, 5)]
+    )
+    b = write_corpus(
+        tmp_path / "b.jsonl", [article_record(i, published=f"2018-05-0{i}T00:00:00Z") for i in (2, 4)]
+    )
     import_corpora([a, b], Pipeline.default(store))
     ids = store.article_ids_for_external([f"T-{i}" for i in range(1, 6)])
     assert [ids[f"T-{i}"] for i in range(1, 6)] == [1, 2, 3, 4, 5]
@@ -77,8 +95,14 @@ def test_count_lines(tmp_path):
 
 def run_cli(*args, env=None, cwd=None):
     """Run the akhbar command in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "akhbar", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "akhbar", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def test_cli_import_summary_and_exit_codes(tmp_path):
@@ -105,10 +129,26 @@ def test_cli_refuses_a_file_that_is_not_a_database(tmp_path):
 
 def test_kill_9_during_import_then_rerun_completes_without_duplicates(tmp_path):
     n = 600
-    corpus = write_corpus(tmp_path / "big.jsonl.gz", [article_record(i, url=f"http://example.com/k/{i}") for i in range(n)])
+    corpus = write_corpus(
+        tmp_path / "big.jsonl.gz", [article_record(i, url=f"http://example.com/k/{i}") for i in range(n)]
+    )
     db = tmp_path / "k.db"
-    proc = subprocess.Popen([sys.executable, "-m", "akhbar", "import", "--db", f"sqlite:///{db}", "-q",
-                             "--batch-size", "20", str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "akhbar",
+            "import",
+            "--db",
+            f"sqlite:///{db}",
+            "-q",
+            "--batch-size",
+            "20",
+            str(corpus),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     stored = 0
     while time.monotonic() < deadline and proc.poll() is None:
@@ -129,7 +169,12 @@ def test_kill_9_during_import_then_rerun_completes_without_duplicates(tmp_path):
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchone() == (n, n)
     assert conn.execute("SELECT count(*) FROM article_terms").fetchone()[0] == n
-    assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", ('"حاويات"',)).fetchone()[0] >= 0
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", ('"حاويات"',)
+        ).fetchone()[0]
+        >= 0
+    )
     conn.close()
     check = run_cli("check", "--db", f"sqlite:///{db}", "--json")
     assert check.returncode == 0, check.stdout + check.stderr  # akhbar check: clean after the kill and re-run
@@ -163,10 +208,16 @@ def test_an_import_ends_with_every_stage_state_saved(tmp_path, store):
 
 def test_cli_import_of_hostile_lines_stores_every_good_line_and_names_the_bad(tmp_path):
     surrogate = '{"id": "T-3", "source": "testsrc", "url": "http://example.com/s", "title": "عنوان\\ud800\\u0000خبر", "text": "نص\\udc00 الخبر"}'
-    corpus = write_corpus(tmp_path / "hostile.jsonl", [
-        article_record(1), "[" * 100_000 + "]" * 100_000, surrogate, article_record(4, published="[/x]"),
-        article_record(5),
-    ])
+    corpus = write_corpus(
+        tmp_path / "hostile.jsonl",
+        [
+            article_record(1),
+            "[" * 100_000 + "]" * 100_000,
+            surrogate,
+            article_record(4, published="[/x]"),
+            article_record(5),
+        ],
+    )
     db = tmp_path / "s.db"
     result = run_cli("import", "--db", f"sqlite:///{db}", "-q", str(corpus))
     assert result.returncode == 1, result.stderr

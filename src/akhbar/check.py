@@ -48,43 +48,72 @@ class CheckReport:
 
 # (name, SQL selecting the offending keys, SQL deleting them) -- orphans: rows whose parent is gone
 ORPHANS = (
-    ("terms without article", "SELECT article_id FROM article_terms WHERE article_id NOT IN (SELECT id FROM articles)",
-     "DELETE FROM article_terms WHERE article_id NOT IN (SELECT id FROM articles)"),
-    ("aliases without article", "SELECT external_id FROM article_aliases WHERE article_id NOT IN (SELECT id FROM articles)",
-     "DELETE FROM article_aliases WHERE article_id NOT IN (SELECT id FROM articles)"),
-    ("versions without article", "SELECT article_id FROM article_versions WHERE article_id NOT IN (SELECT id FROM articles)",
-     "DELETE FROM article_versions WHERE article_id NOT IN (SELECT id FROM articles)"),
-    ("article tags without article or tag",
-     "SELECT article_id FROM article_tags WHERE article_id NOT IN (SELECT id FROM articles) OR tag_id NOT IN (SELECT id FROM tags)",
-     "DELETE FROM article_tags WHERE article_id NOT IN (SELECT id FROM articles) OR tag_id NOT IN (SELECT id FROM tags)"),
-    ("signatures without article",
-     "SELECT article_id FROM relate_signatures WHERE article_id NOT IN (SELECT id FROM articles)",
-     "DELETE FROM relate_signatures WHERE article_id NOT IN (SELECT id FROM articles)"),
-    ("profiles without article",
-     "SELECT article_id FROM relate_profiles WHERE article_id NOT IN (SELECT id FROM articles)",
-     "DELETE FROM relate_profiles WHERE article_id NOT IN (SELECT id FROM articles)"),
-    ("story states without story", "SELECT story_id FROM relate_stories WHERE story_id NOT IN (SELECT id FROM stories)",
-     "DELETE FROM relate_stories WHERE story_id NOT IN (SELECT id FROM stories)"),
-    ("articles in a missing story",
-     "SELECT id FROM articles WHERE story_id IS NOT NULL AND story_id NOT IN (SELECT id FROM stories)",
-     "UPDATE articles SET story_id = NULL WHERE story_id IS NOT NULL AND story_id NOT IN (SELECT id FROM stories)"),
-    ("articles in a missing duplicate group",
-     "SELECT id FROM articles WHERE duplicate_group IS NOT NULL AND duplicate_group NOT IN (SELECT id FROM duplicate_groups)",
-     "UPDATE articles SET duplicate_group = NULL WHERE duplicate_group IS NOT NULL AND duplicate_group NOT IN (SELECT id FROM duplicate_groups)"),
+    (
+        "terms without article",
+        "SELECT article_id FROM article_terms WHERE article_id NOT IN (SELECT id FROM articles)",
+        "DELETE FROM article_terms WHERE article_id NOT IN (SELECT id FROM articles)",
+    ),
+    (
+        "aliases without article",
+        "SELECT external_id FROM article_aliases WHERE article_id NOT IN (SELECT id FROM articles)",
+        "DELETE FROM article_aliases WHERE article_id NOT IN (SELECT id FROM articles)",
+    ),
+    (
+        "versions without article",
+        "SELECT article_id FROM article_versions WHERE article_id NOT IN (SELECT id FROM articles)",
+        "DELETE FROM article_versions WHERE article_id NOT IN (SELECT id FROM articles)",
+    ),
+    (
+        "article tags without article or tag",
+        "SELECT article_id FROM article_tags WHERE article_id NOT IN (SELECT id FROM articles) OR tag_id NOT IN (SELECT id FROM tags)",
+        "DELETE FROM article_tags WHERE article_id NOT IN (SELECT id FROM articles) OR tag_id NOT IN (SELECT id FROM tags)",
+    ),
+    (
+        "signatures without article",
+        "SELECT article_id FROM relate_signatures WHERE article_id NOT IN (SELECT id FROM articles)",
+        "DELETE FROM relate_signatures WHERE article_id NOT IN (SELECT id FROM articles)",
+    ),
+    (
+        "profiles without article",
+        "SELECT article_id FROM relate_profiles WHERE article_id NOT IN (SELECT id FROM articles)",
+        "DELETE FROM relate_profiles WHERE article_id NOT IN (SELECT id FROM articles)",
+    ),
+    (
+        "story states without story",
+        "SELECT story_id FROM relate_stories WHERE story_id NOT IN (SELECT id FROM stories)",
+        "DELETE FROM relate_stories WHERE story_id NOT IN (SELECT id FROM stories)",
+    ),
+    (
+        "articles in a missing story",
+        "SELECT id FROM articles WHERE story_id IS NOT NULL AND story_id NOT IN (SELECT id FROM stories)",
+        "UPDATE articles SET story_id = NULL WHERE story_id IS NOT NULL AND story_id NOT IN (SELECT id FROM stories)",
+    ),
+    (
+        "articles in a missing duplicate group",
+        "SELECT id FROM articles WHERE duplicate_group IS NOT NULL AND duplicate_group NOT IN (SELECT id FROM duplicate_groups)",
+        "UPDATE articles SET duplicate_group = NULL WHERE duplicate_group IS NOT NULL AND duplicate_group NOT IN (SELECT id FROM duplicate_groups)",
+    ),
 )
 
 COUNTS = (
-    ("tag article counts",
-     "SELECT id FROM tags t WHERE article_count <> (SELECT count(*) FROM article_tags a WHERE a.tag_id = t.id)",
-     "UPDATE tags SET article_count = (SELECT count(*) FROM article_tags a WHERE a.tag_id = tags.id)"),
-    ("duplicate group sizes",
-     "SELECT id FROM duplicate_groups g WHERE size <> (SELECT count(*) FROM articles a WHERE a.duplicate_group = g.id)",
-     "UPDATE duplicate_groups SET size = (SELECT count(*) FROM articles a WHERE a.duplicate_group = duplicate_groups.id)"),
+    (
+        "tag article counts",
+        "SELECT id FROM tags t WHERE article_count <> (SELECT count(*) FROM article_tags a WHERE a.tag_id = t.id)",
+        "UPDATE tags SET article_count = (SELECT count(*) FROM article_tags a WHERE a.tag_id = tags.id)",
+    ),
+    (
+        "duplicate group sizes",
+        "SELECT id FROM duplicate_groups g WHERE size <> (SELECT count(*) FROM articles a WHERE a.duplicate_group = g.id)",
+        "UPDATE duplicate_groups SET size = (SELECT count(*) FROM articles a WHERE a.duplicate_group = duplicate_groups.id)",
+    ),
 )
 
 
 #: What an index out of step with the stored terms is called on each backend.
-INDEX_PROBLEM = {"sqlite": "FTS5 index out of step with the terms", "postgres": "term document frequencies out of step"}
+INDEX_PROBLEM = {
+    "sqlite": "FTS5 index out of step with the terms",
+    "postgres": "term document frequencies out of step",
+}
 
 
 class Checker:
@@ -108,7 +137,9 @@ class Checker:
         report = CheckReport()
         tables = self.store.tables()
         for name, select, fix in (*ORPHANS, *COUNTS):
-            needed = {word for word in ("relate_signatures", "relate_stories", "relate_profiles") if word in select}
+            needed = {
+                word for word in ("relate_signatures", "relate_stories", "relate_profiles") if word in select
+            }
             if not needed <= tables:
                 continue
             found = len(self.rows(select))
@@ -125,7 +156,12 @@ class Checker:
 
     def _missing_terms(self, report: CheckReport, repair: bool) -> None:
         """Articles with no index terms: re-index them."""
-        ids = [r[0] for r in self.rows("SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_terms)")]
+        ids = [
+            r[0]
+            for r in self.rows(
+                "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_terms)"
+            )
+        ]
         if not ids:
             return
         if repair:
@@ -142,7 +178,9 @@ class Checker:
 
     def _unrelated(self, report: CheckReport, repair: bool) -> None:
         """Articles the relate stage never placed in a story: run the stages on them."""
-        ids = [r[0] for r in self.rows("SELECT id FROM articles WHERE story_id IS NULL ORDER BY published, id")]
+        ids = [
+            r[0] for r in self.rows("SELECT id FROM articles WHERE story_id IS NULL ORDER BY published, id")
+        ]
         if not ids:
             return
         if repair:

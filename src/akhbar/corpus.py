@@ -126,22 +126,38 @@ def iter_corpus(path: str | Path) -> Iterator[CorpusLine]:
             try:
                 record = json.loads(raw.decode("utf-8"))
             except UnicodeDecodeError as exc:
-                yield CorpusLine(str(path), number, error=CorpusError(str(path), number, f"invalid UTF-8 ({exc.reason} at byte {exc.start})"))
+                yield CorpusLine(
+                    str(path),
+                    number,
+                    error=CorpusError(str(path), number, f"invalid UTF-8 ({exc.reason} at byte {exc.start})"),
+                )
                 continue
             except json.JSONDecodeError as exc:
-                yield CorpusLine(str(path), number, error=CorpusError(str(path), number, f"malformed JSON ({exc.msg})"))
+                yield CorpusLine(
+                    str(path), number, error=CorpusError(str(path), number, f"malformed JSON ({exc.msg})")
+                )
                 continue
             except RecursionError:
-                yield CorpusLine(str(path), number, error=CorpusError(str(path), number, "JSON nested too deep"))
+                yield CorpusLine(
+                    str(path), number, error=CorpusError(str(path), number, "JSON nested too deep")
+                )
                 continue
             try:
                 yield CorpusLine(str(path), number, article=article_from_record(record, str(path), number))
             except CorpusError as exc:
                 yield CorpusLine(str(path), number, error=exc)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        yield CorpusLine(str(path), number + 1, error=CorpusError(str(path), number + 1, f"truncated or corrupt gzip file ({exc})"))
+        yield CorpusLine(
+            str(path),
+            number + 1,
+            error=CorpusError(str(path), number + 1, f"truncated or corrupt gzip file ({exc})"),
+        )
     except OSError as exc:
-        yield CorpusLine(str(path), number + 1, error=CorpusError(str(path), number + 1, f"cannot read file ({exc.strerror or exc})"))
+        yield CorpusLine(
+            str(path),
+            number + 1,
+            error=CorpusError(str(path), number + 1, f"cannot read file ({exc.strerror or exc})"),
+        )
 
 
 def record_from_article(article: Article) -> dict[str, object]:

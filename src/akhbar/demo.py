@@ -34,7 +34,9 @@ def default_corpora(settings: Settings) -> list[Path]:
 
 def demo_settings(settings: Settings, delay: float) -> Settings:
     """Crawl settings for replay on loopback (private hosts allowed, a short crawl delay)."""
-    return replace(settings, allow_private_hosts=True, crawl_delay=delay, poll_min=min(settings.poll_min, 60.0))
+    return replace(
+        settings, allow_private_hosts=True, crawl_delay=delay, poll_min=min(settings.poll_min, 60.0)
+    )
 
 
 async def crawl_only(settings: Settings) -> None:
@@ -61,8 +63,9 @@ def run(corpora: list[Path], limit_per_source: int | None, delay: float, replay_
         echo(f"no such corpus file: {', '.join(missing)}")
         return 2
     echo(f"replay: loading {len(corpora)} corpus files ...")
-    with ReplayServer(corpora, port=replay_port, limit_per_source=limit_per_source,
-                      on_error=lambda message: None) as replay:
+    with ReplayServer(
+        corpora, port=replay_port, limit_per_source=limit_per_source, on_error=lambda message: None
+    ) as replay:
         manifest = replay.manifest()
         store = open_store(settings.db)
         try:
@@ -87,15 +90,27 @@ def run(corpora: list[Path], limit_per_source: int | None, delay: float, replay_
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run the demo."""
     parser = argparse.ArgumentParser(prog="python -m akhbar.demo", description=__doc__.splitlines()[0])
-    parser.add_argument("corpora", nargs="*", type=Path, help="JSONL(.gz) corpora (default: all shared corpora)")
-    parser.add_argument("--limit-per-source", type=int, default=300,
-                        help="newest N articles of each source (0: all of them; default 300)")
+    parser.add_argument(
+        "corpora", nargs="*", type=Path, help="JSONL(.gz) corpora (default: all shared corpora)"
+    )
+    parser.add_argument(
+        "--limit-per-source",
+        type=int,
+        default=300,
+        help="newest N articles of each source (0: all of them; default 300)",
+    )
     parser.add_argument("--delay", type=float, default=0.0, help="crawl delay between requests (seconds)")
-    parser.add_argument("--replay-port", type=int, default=0, help="port of the replayed sites (default: any free)")
+    parser.add_argument(
+        "--replay-port", type=int, default=0, help="port of the replayed sites (default: any free)"
+    )
     args = parser.parse_args(argv)
     try:
-        return run(args.corpora or default_corpora(load_settings()), args.limit_per_source or None, args.delay,
-                   args.replay_port)
+        return run(
+            args.corpora or default_corpora(load_settings()),
+            args.limit_per_source or None,
+            args.delay,
+            args.replay_port,
+        )
     except AkhbarError as exc:
         echo(f"error: {exc}")
         return 2

@@ -16,8 +16,19 @@ from akhbar.errors import StoreError
 from akhbar.store import SQLStore, open_store
 
 # Parents before children; tables not named here follow in name order.
-TABLE_ORDER = ("sources", "articles", "article_aliases", "article_versions", "article_terms", "tags", "article_tags",
-               "stories", "duplicate_groups", "fetch_log", "stage_state")
+TABLE_ORDER = (
+    "sources",
+    "articles",
+    "article_aliases",
+    "article_versions",
+    "article_terms",
+    "tags",
+    "article_tags",
+    "stories",
+    "duplicate_groups",
+    "fetch_log",
+    "stage_state",
+)
 SKIPPED = {"schema_migrations", "jobs", "term_df"}
 CHUNK = 2000
 
@@ -42,7 +53,9 @@ def copy_order(tables: set[str]) -> list[str]:
     return [t for t in TABLE_ORDER if t in wanted] + sorted(wanted - set(TABLE_ORDER))
 
 
-def migrate_store(source_url: str, target_url: str, on_table: Callable[[str, int], None] | None = None) -> MigrationReport:
+def migrate_store(
+    source_url: str, target_url: str, on_table: Callable[[str, int], None] | None = None
+) -> MigrationReport:
     """Copy every table of the store at source_url into the empty store at target_url."""
     started = time.perf_counter()
     source, target = open_store(source_url), open_store(target_url)
@@ -53,8 +66,9 @@ def migrate_store(source_url: str, target_url: str, on_table: Callable[[str, int
         target.close()
 
 
-def _copy(source: SQLStore, target: SQLStore, on_table: Callable[[str, int], None] | None,
-          started: float) -> MigrationReport:
+def _copy(
+    source: SQLStore, target: SQLStore, on_table: Callable[[str, int], None] | None, started: float
+) -> MigrationReport:
     """Copy table by table in one target transaction, then rebuild the target's full-text index."""
     if target.article_count() or target.list_sources():
         raise StoreError(f"{target.url} is not empty; migrate-store only fills an empty store")

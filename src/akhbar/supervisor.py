@@ -61,10 +61,14 @@ async def stop_when(event: asyncio.Event, server: uvicorn.Server) -> None:
     server.should_exit = True
 
 
-async def run_all(settings: Settings, host: str | None = None, port: int | None = None,
-                  crawler: Crawl | None = None,
-                  on_started: Callable[[str], None] | None = None,
-                  shutdown: asyncio.Event | None = None) -> None:
+async def run_all(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    crawler: Crawl | None = None,
+    on_started: Callable[[str], None] | None = None,
+    shutdown: asyncio.Event | None = None,
+) -> None:
     """The whole system in one process: the crawl loop (`crawler`, default crawl_forever) and the web server.
 
     Stops on Ctrl-C / SIGTERM, or when `shutdown` is set.
@@ -75,7 +79,9 @@ async def run_all(settings: Settings, host: str | None = None, port: int | None 
     added = ensure_sources(store)
     if added:
         log.info("no sources configured: added the %d default sources", added)
-    server = uvicorn.Server(uvicorn_config(create_app(store, settings), host or settings.host, port or settings.port))
+    server = uvicorn.Server(
+        uvicorn_config(create_app(store, settings), host or settings.host, port or settings.port)
+    )
     task = asyncio.create_task(supervise_crawler(crawl, store, settings, stop), name="crawler")
     try:
         serving = asyncio.create_task(server.serve(), name="web")

@@ -126,13 +126,18 @@ def sources_view(store: Store) -> list[dict[str, Any]]:
     counts: dict[str, int] = store.stats().get("sources", {})
     registered = {source.id: source_data(source) for source in store.list_sources()}
     for source_id in counts:
-        registered.setdefault(source_id, {**source_data(Source(id=source_id, name=source_id)), "registered": False})
-    rows = [{"registered": True, **data, "article_count": counts.get(sid, 0)} for sid, data in registered.items()]
+        registered.setdefault(
+            source_id, {**source_data(Source(id=source_id, name=source_id)), "registered": False}
+        )
+    rows = [
+        {"registered": True, **data, "article_count": counts.get(sid, 0)} for sid, data in registered.items()
+    ]
     return sorted(rows, key=lambda row: (-row["article_count"], row["id"]))
 
 
-def source_view(store: Store, source_id: str, limit: int = 20,
-                before: tuple[str, int] | None = None) -> dict[str, Any] | None:
+def source_view(
+    store: Store, source_id: str, limit: int = 20, before: tuple[str, int] | None = None
+) -> dict[str, Any] | None:
     """The source page: its settings, health and newest articles; None for an unknown outlet."""
     source = store.get_source(source_id)
     articles = store.latest_articles(limit=limit, before=before, source=source_id)
@@ -146,8 +151,9 @@ def source_view(store: Store, source_id: str, limit: int = 20,
     }
 
 
-def tag_view(store: Store, slug: str, limit: int = 20,
-             before: tuple[str, int] | None = None) -> dict[str, Any] | None:
+def tag_view(
+    store: Store, slug: str, limit: int = 20, before: tuple[str, int] | None = None
+) -> dict[str, Any] | None:
     """The tag page: the tag (score = number of articles) and its newest articles; None if unknown."""
     tag = store.get_tag(slug)
     if tag is None:
@@ -175,8 +181,9 @@ def story_view(store: Store, story_id: int) -> dict[str, Any] | None:
     }
 
 
-def home_view(store: Store, category: str | None = None, stories: int = 12,
-              latest: int = 20) -> dict[str, Any]:
+def home_view(
+    store: Store, category: str | None = None, stories: int = 12, latest: int = 20
+) -> dict[str, Any]:
     """The home page: top stories of the last two days of news (ranked by outlets and recency) and the latest articles."""
     newest = store.latest_articles(limit=latest, category=category)
     since = None

@@ -14,9 +14,19 @@ def test_run_text_bench_on_a_tiny_corpus(tmp_path: Path) -> None:
     path = tmp_path / "tiny.jsonl.gz"
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         for n in range(5):
-            handle.write(json.dumps({"id": f"x{n}", "source": "t", "url": f"https://t.test/{n}", "title": "عنوان",
-                                     "text": "قال الرئيس الأمريكي إن العقوبات الجديدة على فنزويلا ستبدأ " * 20},
-                                    ensure_ascii=False) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "id": f"x{n}",
+                        "source": "t",
+                        "url": f"https://t.test/{n}",
+                        "title": "عنوان",
+                        "text": "قال الرئيس الأمريكي إن العقوبات الجديدة على فنزويلا ستبدأ " * 20,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     result = run_text_bench([path], runs=1)
     assert result["corpus"]["articles"] == 5
     for name in ("terms", "key", "normalize"):

@@ -42,8 +42,11 @@ def one_error_line(text: str) -> str:
 def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with three articles, one titled and sourced with rich markup, imported by `akhbar import`."""
     folder = tmp_path_factory.mktemp("built")
-    records = [article_record(1, title=MARKUP_TITLE, source=MARKUP_SOURCE, published="2018-05-01T10:00:00Z"),
-               article_record(2, published="2018-05-02T10:00:00Z"), article_record(3, published="2018-05-03T10:00:00Z")]
+    records = [
+        article_record(1, title=MARKUP_TITLE, source=MARKUP_SOURCE, published="2018-05-01T10:00:00Z"),
+        article_record(2, published="2018-05-02T10:00:00Z"),
+        article_record(3, published="2018-05-03T10:00:00Z"),
+    ]
     corpus = write_corpus(folder / "c.jsonl", records)
     db = folder / "akhbar.db"
     result = invoke("import", str(corpus), "--db", f"sqlite:///{db}", "-q")
@@ -81,8 +84,11 @@ def test_markup_in_titles_and_source_names_is_printed_as_written(db: Path) -> No
 def one_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplayServer]:
     """A replayed site of three articles."""
     path = tmp_path_factory.mktemp("site") / "bbc.jsonl.gz"
-    path.write_bytes(gzip.compress(b"".join(json.dumps(article_record(n, source="bbc")).encode() + b"\n"
-                                            for n in range(3))))
+    path.write_bytes(
+        gzip.compress(
+            b"".join(json.dumps(article_record(n, source="bbc")).encode() + b"\n" for n in range(3))
+        )
+    )
     with ReplayServer([path], on_error=lambda m: None) as server:
         yield server
 
@@ -122,9 +128,14 @@ def test_demo_refuses_missing_corpora(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_exits_130() -> None:
-    process = subprocess.Popen([sys.executable, "-m", "akhbar", "text", "key"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "akhbar", "text", "key"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     assert process.stdin and process.stdout
     process.stdin.write("مُحَمَّدٌ\n")
     process.stdin.flush()
@@ -155,11 +166,19 @@ def damage(path: Path, keep_schema: bool) -> None:
     """Overwrite pages with garbage, keeping the header page and the migrations table (the file still opens),
     and with keep_schema the whole schema too, so the damage shows only when an article table is read."""
     with sqlite3.connect(path) as conn:
-        page_size, pages = conn.execute("PRAGMA page_size").fetchone()[0], conn.execute("PRAGMA page_count").fetchone()[0]
+        page_size, pages = (
+            conn.execute("PRAGMA page_size").fetchone()[0],
+            conn.execute("PRAGMA page_count").fetchone()[0],
+        )
         kept_tables = ("schema_migrations", "sqlite_schema") if keep_schema else ("schema_migrations",)
         try:
-            kept = {row[0] for row in conn.execute(
-                f"SELECT pageno FROM dbstat WHERE name IN ({', '.join('?' * len(kept_tables))})", kept_tables)}
+            kept = {
+                row[0]
+                for row in conn.execute(
+                    f"SELECT pageno FROM dbstat WHERE name IN ({', '.join('?' * len(kept_tables))})",
+                    kept_tables,
+                )
+            }
         except sqlite3.OperationalError:
             pytest.skip("this SQLite has no dbstat table to find the pages of each table")
     conn.close()
@@ -170,9 +189,13 @@ def damage(path: Path, keep_schema: bool) -> None:
 
 
 @pytest.mark.parametrize("keep_schema", [True, False], ids=["tables", "schema"])
-@pytest.mark.parametrize("command", [["stats"], ["search", "كوريا"], ["show", "1"], ["sources", "list"], ["check"],
-                                     ["import", "CORPUS"]])
-def test_a_damaged_store_is_one_clear_line(db: Path, tmp_path: Path, command: list[str], keep_schema: bool) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["search", "كوريا"], ["show", "1"], ["sources", "list"], ["check"], ["import", "CORPUS"]],
+)
+def test_a_damaged_store_is_one_clear_line(
+    db: Path, tmp_path: Path, command: list[str], keep_schema: bool
+) -> None:
     corpus = write_corpus(tmp_path / "more.jsonl", [article_record(9)])
     damage(db, keep_schema)
     args = [str(corpus) if part == "CORPUS" else part for part in command]
@@ -273,5 +296,3 @@ def test_eval_extract_on_a_three_page_set(shared: Path, tmp_path: Path) -> None:
         return [row[:-2] + row[-1:] if row and row[0] in result["extractors"] else row for row in rows]
 
     assert without_speed(as_text.stdout) == without_speed(render_pages(result))
-
-

@@ -20,7 +20,9 @@ def full_store_needed(session: pytest.Session) -> bool:
 
 
 @pytest.fixture(scope="session")
-def ant_stats_url(request: pytest.FixtureRequest, shared: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+def ant_stats_url(
+    request: pytest.FixtureRequest, shared: Path, tmp_path_factory: pytest.TempPathFactory
+) -> str:
     """URL of a store whose stage state `enrich.stats` counts all of ANT, as the enrich stage reads it.
 
     When another test of the run needs the shared full ANT store (`ant_store_url`), that store is the

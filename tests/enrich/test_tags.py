@@ -38,8 +38,10 @@ def test_seed_article_tags(shared: Path, ant_stats_url: str) -> None:
 
 
 def test_clitic_and_persian_variants_are_one_tag() -> None:
-    text = ("روسيا ترسل وفدا. وقال مسؤول لروسيا إن الاتفاق مع بروسيا قريب. وروسيا تنفي.\n"
-            "کوریا الشمالیة تطلق صاروخا وكوريا الشمالية تنفي ذلك، والولايات المتحدة تراقب الولايات المتحدة.")
+    text = (
+        "روسيا ترسل وفدا. وقال مسؤول لروسيا إن الاتفاق مع بروسيا قريب. وروسيا تنفي.\n"
+        "کوریا الشمالیة تطلق صاروخا وكوريا الشمالية تنفي ذلك، والولايات المتحدة تراقب الولايات المتحدة."
+    )
     tags = Tagger().tag("روسيا وكوريا الشمالية", text)
     names = [t.name for t in tags]
     assert names.count("روسيا") == 1
@@ -56,8 +58,10 @@ def test_display_form_is_clitic_free_for_unknown_phrases() -> None:
 
 
 def test_people_are_found_after_titles() -> None:
-    text = ("قال وزير الخارجية السعودي عادل الجبير إن المملكة تدعم الحل. وأضاف الجبير أن الحل قريب.\n"
-            "والتقى عادل الجبير نظيره في الرياض.")
+    text = (
+        "قال وزير الخارجية السعودي عادل الجبير إن المملكة تدعم الحل. وأضاف الجبير أن الحل قريب.\n"
+        "والتقى عادل الجبير نظيره في الرياض."
+    )
     tags = Tagger().tag("الجبير يلتقي نظيره", text)
     assert {"عادل الجبير": "person"}.items() <= {t.name: t.type for t in tags}.items()
 
@@ -65,7 +69,9 @@ def test_people_are_found_after_titles() -> None:
 def test_slugs_are_stable_and_url_safe() -> None:
     assert slug_of(tag_key("الولايات المتحدة")) == slug_of(tag_key("والولايات المتحدة")) == "ولايات-متحده"
     assert slug_of("a/b c?d") == "a_2fb-c_3fd"
-    for tag in Tagger().tag("قمة مجلس الأمن", "عقد مجلس الأمن جلسة في نيويورك. وقال مجلس الأمن إن الجلسة مهمة."):
+    for tag in Tagger().tag(
+        "قمة مجلس الأمن", "عقد مجلس الأمن جلسة في نيويورك. وقال مجلس الأمن إن الجلسة مهمة."
+    ):
         assert re.fullmatch(r"[\w\-]+", tag.slug)
 
 

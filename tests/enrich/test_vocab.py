@@ -22,7 +22,9 @@ from akhbar.enrich.vocab import (
 
 
 def test_shipped_prior_is_what_make_prior_makes_now() -> None:
-    shipped = gzip.decompress(resources.files("akhbar.enrich").joinpath("data", PRIOR_FILE).read_bytes()).decode()
+    shipped = gzip.decompress(
+        resources.files("akhbar.enrich").joinpath("data", PRIOR_FILE).read_bytes()
+    ).decode()
     assert shipped == prior_text(), "stale prior: run python -m akhbar.enrich.make_prior"
 
 
@@ -52,4 +54,6 @@ def test_a_file_made_with_another_analyzer_is_not_used() -> None:
     assert table == pytest.approx({"روسيا": 6e-5})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert load_prior(format_prior({"روسيا": 1e-4}, [("الروسية", "روسيه")]), dict) == pytest.approx({"روسيا": 1e-4})
+        assert load_prior(format_prior({"روسيا": 1e-4}, [("الروسية", "روسيه")]), dict) == pytest.approx(
+            {"روسيا": 1e-4}
+        )

@@ -21,10 +21,12 @@ PARAGRAPHS = [
 def article_page(title: str) -> str:
     """A news page with navigation, a related-links rail and the three paragraphs as its article."""
     body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    return (f"<html><head><title>{title}</title></head><body><nav><a href='/'>Home</a><a href='/n'>News</a></nav>"
-            f"<article><h1>{title}</h1><div class='story-body'>{body}</div></article>"
-            "<aside class='related'><a href='/1'>Another story about the council and its long meetings</a></aside>"
-            "</body></html>")
+    return (
+        f"<html><head><title>{title}</title></head><body><nav><a href='/'>Home</a><a href='/n'>News</a></nav>"
+        f"<article><h1>{title}</h1><div class='story-body'>{body}</div></article>"
+        "<aside class='related'><a href='/1'>Another story about the council and its long meetings</a></aside>"
+        "</body></html>"
+    )
 
 
 def test_shingles_follow_the_benchmark() -> None:
@@ -53,7 +55,10 @@ def page_set(tmp_path: Path) -> tuple[Path, Path]:
     (pages / "p1.html").write_text(article_page("Council agrees to publish budget"), encoding="utf-8")
     (pages / "p2.html.gz").write_bytes(gzip.compress(article_page("Budget plan online by Friday").encode()))
     (pages / "p3.html").write_text("   ", encoding="utf-8")
-    truth = {f"p{n}": {"articleBody": "\n".join(PARAGRAPHS), "url": f"https://news.example/{n}"} for n in (1, 2, 3, 4)}
+    truth = {
+        f"p{n}": {"articleBody": "\n".join(PARAGRAPHS), "url": f"https://news.example/{n}"}
+        for n in (1, 2, 3, 4)
+    }
     truth_file = tmp_path / "ground-truth.json"
     truth_file.write_text(json.dumps(truth), encoding="utf-8")
     return pages, truth_file
@@ -65,7 +70,12 @@ def test_a_tiny_page_set(page_set: tuple[Path, Path]) -> None:
     assert set(result["extractors"]) == set(EXTRACTORS)
     akhbar = result["extractors"]["akhbar"]
     # p1, p2 exact; p3 is an empty page: ExtractError, nothing predicted (so no precision), recall 0
-    assert (akhbar["precision"], akhbar["recall"], akhbar["accuracy"], akhbar["errors"]) == (1.0, 0.6667, 0.6667, 1)
+    assert (akhbar["precision"], akhbar["recall"], akhbar["accuracy"], akhbar["errors"]) == (
+        1.0,
+        0.6667,
+        0.6667,
+        1,
+    )
     for row in result["extractors"].values():
         assert row["pages_per_cpu_second"] is None or row["pages_per_cpu_second"] > 0
     assert result["akhbar_worst"][0]["id"] == "p3"

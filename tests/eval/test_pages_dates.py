@@ -35,17 +35,27 @@ def test_local_day_uses_the_outlet_offset() -> None:
 def test_evaluate_dates_on_a_tiny_set(tmp_path: Path) -> None:
     pages = tmp_path / "html"
     pages.mkdir()
-    body = "".join(f"<p>Paragraph {n} of a story, long enough, with commas, words and detail.</p>" for n in range(5))
+    body = "".join(
+        f"<p>Paragraph {n} of a story, long enough, with commas, words and detail.</p>" for n in range(5)
+    )
     (pages / "a.html").write_text(
         '<html><head><meta property="article:published_time" content="2019-11-20T04:26:47Z"></head><body>'
         f'<h1>A</h1><p class="byline">Published 11:26 pm EST, Tuesday, November 19, 2019</p>{body}</body></html>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (pages / "b.html").write_text(f"<html><body><h1>B</h1>{body}</body></html>", encoding="utf-8")
     gold = tmp_path / "gold.json"
-    gold.write_text(json.dumps({"pages": {
-        "a": {"date": "2019-11-19", "url": "https://x.com/a"},
-        "b": {"date": "2019-11-18", "url": "https://x.com/2019/11/18/b"},
-    }}), encoding="utf-8")
+    gold.write_text(
+        json.dumps(
+            {
+                "pages": {
+                    "a": {"date": "2019-11-19", "url": "https://x.com/a"},
+                    "b": {"date": "2019-11-18", "url": "https://x.com/2019/11/18/b"},
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
     result = evaluate_dates(pages, gold)
     assert result["pages"] == 2
     assert result["right"]["akhbar"] == 1.0

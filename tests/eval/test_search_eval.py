@@ -11,10 +11,20 @@ import pytest
 from akhbar.eval.search import EvalSearchError, ideal_gains, load_gold, ndcg, precision, run_search_eval
 
 ARTICLES = [
-    ("a1", "https://x.test/1", "انهيار جسر في جنوة الإيطالية", "انهار جسر موراندي في مدينة جنوة وقتل العشرات."),
+    (
+        "a1",
+        "https://x.test/1",
+        "انهيار جسر في جنوة الإيطالية",
+        "انهار جسر موراندي في مدينة جنوة وقتل العشرات.",
+    ),
     ("a2", "https://y.test/2", "ضحايا جسر جنوى", "ارتفع عدد ضحايا انهيار الجسر في جنوى الإيطالية."),
     ("a3", "https://z.test/3", "ريال مدريد يفوز", "فاز ريال مدريد على برشلونة في الدوري الإسباني."),
-    ("a4", "https://z.test/3", "ريال مدريد يفوز", "فاز ريال مدريد على برشلونة في الدوري الإسباني."),  # same URL twice
+    (
+        "a4",
+        "https://z.test/3",
+        "ريال مدريد يفوز",
+        "فاز ريال مدريد على برشلونة في الدوري الإسباني.",
+    ),  # same URL twice
 ]
 
 
@@ -22,8 +32,20 @@ def write_corpus(folder: Path) -> Path:
     folder.mkdir()
     with gzip.open(folder / "tiny.jsonl.gz", "wt", encoding="utf-8") as handle:
         for n, (ident, url, title, text) in enumerate(ARTICLES):
-            handle.write(json.dumps({"id": ident, "source": "test", "url": url, "title": title, "text": text,
-                                     "published": f"2018-08-1{n}T10:00:00Z"}, ensure_ascii=False) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "id": ident,
+                        "source": "test",
+                        "url": url,
+                        "title": title,
+                        "text": text,
+                        "published": f"2018-08-1{n}T10:00:00Z",
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     return folder
 
 
@@ -38,8 +60,13 @@ def test_metrics() -> None:
 def test_run_search_eval_on_a_small_corpus(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path / "corpus")
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({"qid": "q1", "query": "جنوة", "judgments": {"a1": 2, "a2": 2, "a3": 0}},
-                               ensure_ascii=False) + "\n", encoding="utf-8")
+    gold.write_text(
+        json.dumps(
+            {"qid": "q1", "query": "جنوة", "judgments": {"a1": 2, "a2": 2, "a3": 0}}, ensure_ascii=False
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     cache = tmp_path / "cache"
     first = run_search_eval(gold, corpus, cache=cache)
     assert first["n_queries"] == 1

@@ -47,18 +47,24 @@ def test_main_text_is_the_paragraphs_and_nothing_else() -> None:
 
 
 def test_title_from_h1_matching_the_page_title_and_site_name_removed() -> None:
-    assert extract_page(page(), "https://example.com/news/1").metadata.title == "المفاوضات تستأنف الأسبوع المقبل"
+    assert (
+        extract_page(page(), "https://example.com/news/1").metadata.title == "المفاوضات تستأنف الأسبوع المقبل"
+    )
     assert strip_site_name("خبر عاجل - العربية", ["العربية"]) == "خبر عاجل"
     assert strip_site_name("BBC News عربي | خبر عاجل", ["BBC News عربي"]) == "خبر عاجل"
     assert strip_site_name("خبر - تفاصيل - مهمة", []) == "خبر - تفاصيل - مهمة"
 
 
 def test_json_ld_wins_over_meta_and_printed_dates() -> None:
-    head = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
-            '"headline":"عنوان من JSON-LD","datePublished":"2023-10-13T08:00:00Z",'
-            '"author":{"@type":"Person","name":"سارة"},"image":{"@type":"ImageObject","url":"/img/1.jpg"}}</script>'
-            '<meta property="article:published_time" content="2023-10-10T08:00:00Z">')
-    found = extract_page(page(head, before='<span class="date">الجمعة 1 يناير 2021</span>'), "https://example.com/n/1")
+    head = (
+        '<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
+        '"headline":"عنوان من JSON-LD","datePublished":"2023-10-13T08:00:00Z",'
+        '"author":{"@type":"Person","name":"سارة"},"image":{"@type":"ImageObject","url":"/img/1.jpg"}}</script>'
+        '<meta property="article:published_time" content="2023-10-10T08:00:00Z">'
+    )
+    found = extract_page(
+        page(head, before='<span class="date">الجمعة 1 يناير 2021</span>'), "https://example.com/n/1"
+    )
     meta = found.metadata
     assert meta.title == "عنوان من JSON-LD"
     assert meta.published == datetime(2023, 10, 13, 8, tzinfo=UTC) and meta.date_source == "json-ld"
@@ -67,7 +73,9 @@ def test_json_ld_wins_over_meta_and_printed_dates() -> None:
 
 def test_meta_then_time_then_printed_date() -> None:
     meta = '<meta property="article:published_time" content="2023-10-10T08:00:00+03:00">'
-    assert extract_page(page(meta), "https://e.com/1").metadata.published == datetime(2023, 10, 10, 5, tzinfo=UTC)
+    assert extract_page(page(meta), "https://e.com/1").metadata.published == datetime(
+        2023, 10, 10, 5, tzinfo=UTC
+    )
     time_el = '<time datetime="2023-10-11T09:00:00Z">١١ أكتوبر ٢٠٢٣</time>'
     found = extract_page(page(before=time_el), "https://e.com/1").metadata
     assert found.published == datetime(2023, 10, 11, 9, tzinfo=UTC) and found.date_source == "time"
@@ -78,16 +86,30 @@ def test_meta_then_time_then_printed_date() -> None:
 
 def test_canonical_link_is_the_identity_only_on_the_same_site() -> None:
     own = '<link rel="canonical" href="https://www.example.com/news/1?utm_source=x">'
-    assert extract_page(page(own), "https://example.com/news/1?a=1").metadata.canonical == "https://www.example.com/news/1"
+    assert (
+        extract_page(page(own), "https://example.com/news/1?a=1").metadata.canonical
+        == "https://www.example.com/news/1"
+    )
     foreign = '<link rel="canonical" href="https://other.org/stolen">'
-    assert extract_page(page(foreign), "https://example.com/news/1").metadata.canonical == "https://example.com/news/1"
+    assert (
+        extract_page(page(foreign), "https://example.com/news/1").metadata.canonical
+        == "https://example.com/news/1"
+    )
     home = '<link rel="canonical" href="https://example.com/">'
-    assert extract_page(page(home), "https://example.com/news/1").metadata.canonical == "https://example.com/news/1"
+    assert (
+        extract_page(page(home), "https://example.com/news/1").metadata.canonical
+        == "https://example.com/news/1"
+    )
 
 
 def test_extract_article_fills_gaps_from_the_feed_entry() -> None:
-    entry = FeedEntry(url="https://example.com/news/1", title="عنوان الخلاصة", summary="ملخص",
-                      published=datetime(2023, 1, 2, tzinfo=UTC), category="سياسة")
+    entry = FeedEntry(
+        url="https://example.com/news/1",
+        title="عنوان الخلاصة",
+        summary="ملخص",
+        published=datetime(2023, 1, 2, tzinfo=UTC),
+        category="سياسة",
+    )
     article = extract_article(page(), "https://example.com/news/1", "example", entry)
     assert article.source == "example" and not article.partial
     assert article.published == datetime(2023, 1, 2, tzinfo=UTC) and article.summary == "ملخص"
@@ -122,6 +144,8 @@ def test_cnn_fixture_precision_recall_and_date(shared: Path) -> None:
     common = sum((got & want).values())
     assert common / sum(got.values()) >= 0.95
     assert common / sum(want.values()) >= 0.98
-    assert found.metadata.published is not None and found.metadata.published.date().isoformat() == "2013-08-28"
+    assert (
+        found.metadata.published is not None and found.metadata.published.date().isoformat() == "2013-08-28"
+    )
     assert found.metadata.title == "معارضون يسيطرون على مخازن للصواريخ بريف دمشق"
     assert found.metadata.canonical == CNN_URL

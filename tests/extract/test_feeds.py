@@ -56,10 +56,22 @@ def test_atom_entries_resolve_relative_links_and_zones() -> None:
 
 
 def test_json_feed() -> None:
-    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [
-        {"id": "1", "url": "https://news.example/j/1", "title": "خبر", "summary": "ملخص",
-         "date_published": "2023-10-13T10:00:00Z", "authors": [{"name": "كاتب"}], "tags": ["اقتصاد"]},
-        {"id": "2", "title": "no url"}]}
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "J",
+        "items": [
+            {
+                "id": "1",
+                "url": "https://news.example/j/1",
+                "title": "خبر",
+                "summary": "ملخص",
+                "date_published": "2023-10-13T10:00:00Z",
+                "authors": [{"name": "كاتب"}],
+                "tags": ["اقتصاد"],
+            },
+            {"id": "2", "title": "no url"},
+        ],
+    }
     feed = parse_feed(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
     assert [e.url for e in feed.entries] == ["https://news.example/j/1"]
     assert feed.entries[0].author == "كاتب" and feed.entries[0].category == "اقتصاد"
@@ -89,8 +101,10 @@ def test_news_sitemap_entries() -> None:
 
 def test_sitemap_index_children() -> None:
     sitemap = parse_sitemap(INDEX.encode())
-    assert [c.url for c in sitemap.children] == ["https://news.example/s/2023-10-13.xml",
-                                                  "https://news.example/s/2023-10-12.xml"]
+    assert [c.url for c in sitemap.children] == [
+        "https://news.example/s/2023-10-13.xml",
+        "https://news.example/s/2023-10-12.xml",
+    ]
     assert sitemap.children[0].lastmod is not None and sitemap.children[1].lastmod is None
 
 

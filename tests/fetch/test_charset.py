@@ -13,7 +13,10 @@ def test_header_charset() -> None:
 
 
 def test_meta_charset_when_the_header_has_none() -> None:
-    page = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256"></head>' + ARABIC
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256"></head>'
+        + ARABIC
+    )
     text, codec = decode_body(page.encode("cp1256"), "text/html")
     assert codec == "cp1256" and ARABIC in text
 

@@ -161,7 +161,11 @@ def test_a_content_length_shorter_than_the_body_is_a_typed_error() -> None:
     from sources.loopback_site import LoopbackSite, Page
 
     body = "<html><body><p>" + "نص المقال كاملا " * 200 + "</p></body></html>"
-    pages = {"/robots.txt": Page(b"", 404), "/lie": Page(body.encode(), length=100), "/ok": Page(body.encode())}
+    pages = {
+        "/robots.txt": Page(b"", 404),
+        "/lie": Page(body.encode(), length=100),
+        "/ok": Page(body.encode()),
+    }
     settings = load_settings(env={"AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0"})
     log = []
 

@@ -34,7 +34,9 @@ def complete(store, manifest: dict) -> bool:
     return expected <= full
 
 
-def test_first_pass_stores_every_article_once_and_politely(replay: ReplayServer, store, crawl_settings) -> None:
+def test_first_pass_stores_every_article_once_and_politely(
+    replay: ReplayServer, store, crawl_settings
+) -> None:
     manifest = register(store, replay)
     settings = crawl_settings()
 
@@ -108,7 +110,9 @@ def test_due_sources_only_without_force(replay: ReplayServer, store, crawl_setti
 
 
 @pytest.mark.parametrize("fault", [f for f in FAULTS if f not in HOSTILE])  # hostile ones: test_hostile.py
-def test_every_article_stored_once_after_fault(fault: str, replay: ReplayServer, store, crawl_settings) -> None:
+def test_every_article_stored_once_after_fault(
+    fault: str, replay: ReplayServer, store, crawl_settings
+) -> None:
     manifest = register(store, replay)
     settings = crawl_settings()
     replay.set_faults(f"{fault}=0.4,{FAULT_PARAMS}")
@@ -139,7 +143,9 @@ def assert_all_complete(store, replay: ReplayServer, manifest: dict) -> None:
         assert not store.source_state(source["name"]).get("retry"), source["name"]
 
 
-def test_unreachable_page_is_stored_partial_then_completed(replay: ReplayServer, store, crawl_settings) -> None:
+def test_unreachable_page_is_stored_partial_then_completed(
+    replay: ReplayServer, store, crawl_settings
+) -> None:
     manifest = register(store, replay)
     settings = crawl_settings()
     victim = manifest["articles"][0]["url"].removeprefix(replay.base_url)
@@ -197,8 +203,14 @@ def test_a_pass_stopped_midway_loses_nothing(replay: ReplayServer, store, crawl_
 def test_an_unresolvable_source_is_in_its_fetch_record(store, crawl_settings) -> None:
     from akhbar.models import Source
 
-    store.upsert_source(Source("gone", "مصدر غائب", home="http://no-such-host.invalid/",
-                               feeds=["http://no-such-host.invalid/rss.xml"]))
+    store.upsert_source(
+        Source(
+            "gone",
+            "مصدر غائب",
+            home="http://no-such-host.invalid/",
+            feeds=["http://no-such-host.invalid/rss.xml"],
+        )
+    )
     settings = crawl_settings(allow_private_hosts="0", retries="0")
     asyncio.run(crawl_pass(store, settings))
     health = store.source_health("gone")

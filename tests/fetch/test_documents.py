@@ -14,8 +14,10 @@ from akhbar.fetch.feeds import html_is_whole
 from akhbar.replay.faults import huge_sitemap, json_feed
 
 
-@pytest.mark.parametrize(("text", "depth"), [
-    ('{"a": 1}', 1), ("[]", 1), ("3", 0), ('{"a": [1, {"b": "[[[\\"["}]}', 3), ('["]]]]", [[]]]', 3)])
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [('{"a": 1}', 1), ("[]", 1), ("3", 0), ('{"a": [1, {"b": "[[[\\"["}]}', 3), ('["]]]]", [[]]]', 3)],
+)
 def test_json_depth_counts_brackets_outside_strings(text: str, depth: int) -> None:
     assert json_depth(text.encode()) == depth
 
@@ -30,7 +32,9 @@ def test_deep_json_is_refused_before_parsing() -> None:
 
 
 def test_lone_surrogates_are_dropped_from_json_feeds() -> None:
-    body = json_feed([("http://s.example/a", "first"), ("http://s.example/b", "second")], "site", "surrogate", 0)
+    body = json_feed(
+        [("http://s.example/a", "first"), ("http://s.example/b", "second")], "site", "surrogate", 0
+    )
     assert "\ud800" in json.loads(body)["items"][0]["title"]
     feed = parse_feed(body, "http://s.example/")
     assert [e.title for e in feed.entries] == ["first", "second"] and feed.title == "site"
@@ -39,8 +43,16 @@ def test_lone_surrogates_are_dropped_from_json_feeds() -> None:
 
 
 def test_json_feed_items_of_the_wrong_shape_are_skipped() -> None:
-    body = json.dumps({"items": [1, {"url": 5}, {"url": "javascript:x"}, {"url": "http://s.example/ok",
-                                                                            "authors": "x", "tags": "y"}]})
+    body = json.dumps(
+        {
+            "items": [
+                1,
+                {"url": 5},
+                {"url": "javascript:x"},
+                {"url": "http://s.example/ok", "authors": "x", "tags": "y"},
+            ]
+        }
+    )
     assert [e.url for e in parse_feed(body.encode()).entries] == ["http://s.example/ok"]
 
 

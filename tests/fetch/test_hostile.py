@@ -29,8 +29,9 @@ def one_pass(store, settings, force: bool = False) -> CrawlSummary:
 
 def fetch_errors(store) -> dict[str, list[str]]:
     """The fetch log's failures: URL -> reasons (HTTP status when no reason was given)."""
-    rows = store.rows("SELECT url, status, error FROM fetch_log WHERE error IS NOT NULL OR status IS NULL "
-                      "OR status >= 400")
+    rows = store.rows(
+        "SELECT url, status, error FROM fetch_log WHERE error IS NOT NULL OR status IS NULL OR status >= 400"
+    )
     found: dict[str, list[str]] = {}
     for row in rows:
         found.setdefault(row["url"], []).append(row["error"] or f"HTTP {row['status']}")
@@ -92,20 +93,29 @@ def test_self_listing_index_does_not_hold_a_stopped_pass(replay: ReplayServer, s
     assert asyncio.run(stopped()).interrupted
 
 
-def test_huge_sitemap_is_queued_a_slice_per_pass_and_nothing_is_lost(replay: ReplayServer, store,
-                                                                      crawl_settings) -> None:
+def test_huge_sitemap_is_queued_a_slice_per_pass_and_nothing_is_lost(
+    replay: ReplayServer, store, crawl_settings
+) -> None:
     manifest = register(store, replay)
     sitemap = source_entry(manifest, "CNN")["sitemaps"][0]
     replay.set_faults(f"huge_sitemap={path_of(replay, sitemap)},huge_sitemap_size=100000")
-    settings = crawl_settings(crawl_max_new_urls="20", crawl_max_retries="5", max_body_bytes=str(8 << 20),
-                              max_decompressed_bytes=str(16 << 20))
+    settings = crawl_settings(
+        crawl_max_new_urls="20",
+        crawl_max_retries="5",
+        max_body_bytes=str(8 << 20),
+        max_decompressed_bytes=str(16 << 20),
+    )
     first = one_pass(store, settings)
     assert_each_stored_once(store, manifest)
-    assert first.deferred >= 50_000 - 20 - len(manifest["articles"])  # the protocol's 50,000 URLs, less a pass
+    assert first.deferred >= 50_000 - 20 - len(
+        manifest["articles"]
+    )  # the protocol's 50,000 URLs, less a pass
     assert any("protocol's limit" in r for r in fetch_errors(store)[sitemap])
     state = store.source_state("CNN")
     assert len(state["retry"]) == 5  # the pages that do not exist, capped, oldest dropped
-    dropped = [url for url, reasons in fetch_errors(store).items() if any("retry dropped" in r for r in reasons)]
+    dropped = [
+        url for url, reasons in fetch_errors(store).items() if any("retry dropped" in r for r in reasons)
+    ]
     assert dropped and all("/cnn/huge/" in url for url in dropped)
     replay.clear_log()
     one_pass(store, settings, force=True)
@@ -118,14 +128,17 @@ def test_cut_huge_sitemap_keeps_the_whole_entries(replay: ReplayServer, store, c
     manifest = register(store, replay)
     sitemap = source_entry(manifest, "CNN")["sitemaps"][0]
     replay.set_faults(f"huge_sitemap_cut={path_of(replay, sitemap)},huge_sitemap_size=100000")
-    settings = crawl_settings(crawl_max_new_urls="10", max_body_bytes=str(8 << 20),
-                              max_decompressed_bytes=str(16 << 20))
+    settings = crawl_settings(
+        crawl_max_new_urls="10", max_body_bytes=str(8 << 20), max_decompressed_bytes=str(16 << 20)
+    )
     one_pass(store, settings)
     assert_each_stored_once(store, manifest)
     assert any("broken document" in r for r in fetch_errors(store)[sitemap])
 
 
-def test_json_feed_with_lone_surrogates_stores_clean_text(replay: ReplayServer, store, crawl_settings) -> None:
+def test_json_feed_with_lone_surrogates_stores_clean_text(
+    replay: ReplayServer, store, crawl_settings
+) -> None:
     manifest = register(store, replay)
     feed = source_entry(manifest, "alarabia")["feeds"][0]
     replay.set_faults(f"json_surrogate={path_of(replay, feed)}")
@@ -148,7 +161,9 @@ def test_deep_json_feed_is_refused_and_named(replay: ReplayServer, store, crawl_
 def test_hostile_json_ld_never_loses_the_article(replay: ReplayServer, store, crawl_settings) -> None:
     manifest = register(store, replay)
     victims = [article_of(manifest, "BBC"), article_of(manifest, "france24")]
-    replay.set_faults(f"jsonld_surrogate={path_of(replay, victims[0])},jsonld_deep={path_of(replay, victims[1])}")
+    replay.set_faults(
+        f"jsonld_surrogate={path_of(replay, victims[0])},jsonld_deep={path_of(replay, victims[1])}"
+    )
     one_pass(store, crawl_settings())
     assert_each_stored_once(store, manifest)
     errors = fetch_errors(store)
@@ -158,10 +173,15 @@ def test_hostile_json_ld_never_loses_the_article(replay: ReplayServer, store, cr
             assert errors[article.url], article.url  # kept from its feed entry: the failure is named
 
 
-def test_bad_pages_become_stand_ins_named_in_the_fetch_log(replay: ReplayServer, store, crawl_settings) -> None:
+def test_bad_pages_become_stand_ins_named_in_the_fetch_log(
+    replay: ReplayServer, store, crawl_settings
+) -> None:
     manifest = register(store, replay)
-    faults = {"redirect_chain": article_of(manifest, "BBC"), "empty_page": article_of(manifest, "CNN"),
-              "deep_html": article_of(manifest, "skynews")}
+    faults = {
+        "redirect_chain": article_of(manifest, "BBC"),
+        "empty_page": article_of(manifest, "CNN"),
+        "deep_html": article_of(manifest, "skynews"),
+    }
     replay.set_faults(",".join(f"{fault}={path_of(replay, url)}" for fault, url in faults.items()))
     summary = one_pass(store, crawl_settings())
     assert_each_stored_once(store, manifest)
@@ -175,7 +195,9 @@ def test_bad_pages_become_stand_ins_named_in_the_fetch_log(replay: ReplayServer,
     assert all(store.source_state(s)["retry"] for s in ("BBC", "CNN", "skynews"))
 
 
-def test_content_length_lie_is_kept_partial_and_fetched_again(replay: ReplayServer, store, crawl_settings) -> None:
+def test_content_length_lie_is_kept_partial_and_fetched_again(
+    replay: ReplayServer, store, crawl_settings
+) -> None:
     manifest = register(store, replay)
     victim = article_of(manifest, "france24")
     replay.set_faults(f"length_lie={path_of(replay, victim)}")

@@ -27,11 +27,16 @@ ODD_PAGES = ("jsonld_surrogate", "jsonld_deep")
 BAD_DOCUMENTS = frozenset({"json_deep", "malformed_feed", "self_index", "huge_sitemap_cut"})
 
 SourceFaults = tuple[str | None, str | None, str | None]
-per_source = st.tuples(st.sampled_from(FEED_FAULTS), st.sampled_from(SITEMAP_FAULTS),
-                       st.sampled_from((None, *BAD_PAGES, *ODD_PAGES)))
+per_source = st.tuples(
+    st.sampled_from(FEED_FAULTS),
+    st.sampled_from(SITEMAP_FAULTS),
+    st.sampled_from((None, *BAD_PAGES, *ODD_PAGES)),
+)
 
 
-def plan_faults(manifest: dict, base: str, chosen: list[SourceFaults]) -> tuple[str, dict[str, str], dict[str, str]]:
+def plan_faults(
+    manifest: dict, base: str, chosen: list[SourceFaults]
+) -> tuple[str, dict[str, str], dict[str, str]]:
     """The fault spec for the chosen faults, the faulted documents (URL -> fault) and pages (URL -> fault).
 
     A spec holds one rule per fault, so a fault chosen for several sources hits the last of them only.
@@ -42,7 +47,9 @@ def plan_faults(manifest: dict, base: str, chosen: list[SourceFaults]) -> tuple[
         for fault, url in ((feed, source["feeds"][0]), (sitemap, source["sitemaps"][0]), (page, article)):
             if fault:
                 targets[fault] = url
-    documents = {url: fault for fault, url in targets.items() if fault in FEED_FAULTS or fault in SITEMAP_FAULTS}
+    documents = {
+        url: fault for fault, url in targets.items() if fault in FEED_FAULTS or fault in SITEMAP_FAULTS
+    }
     pages = {url: fault for fault, url in targets.items() if url not in documents}
     rules = [f"{fault}={url.removeprefix(base)}" for fault, url in targets.items()]
     return ",".join([*rules, "huge_sitemap_size=3000", "deep_levels=20000"]), documents, pages
@@ -50,8 +57,9 @@ def plan_faults(manifest: dict, base: str, chosen: list[SourceFaults]) -> tuple[
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(chosen=st.lists(per_source, min_size=4, max_size=14))
-def test_a_hostile_mix_never_stops_the_pass_or_loses_a_good_article(replay_server: ReplayServer,
-                                                                     chosen: list[SourceFaults]) -> None:
+def test_a_hostile_mix_never_stops_the_pass_or_loses_a_good_article(
+    replay_server: ReplayServer, chosen: list[SourceFaults]
+) -> None:
     replay_server.set_faults(None)
     manifest = replay_server.manifest()
     spec, documents, pages = plan_faults(manifest, replay_server.base_url, chosen)

@@ -17,19 +17,33 @@ from akhbar.store import open_store
 from akhbar.text import normalize
 
 #: The settings of tests/fetch/conftest.py make_settings, as the command line reads them.
-CRAWL_ENV = {"AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0", "AKHBAR_READ_TIMEOUT": "1",
-             "AKHBAR_CONNECT_TIMEOUT": "1", "AKHBAR_TIMEOUT": "2", "AKHBAR_RETRIES": "2",
-             "AKHBAR_BACKOFF_BASE": "0.01", "AKHBAR_POLL_MIN": "0.01", "AKHBAR_PARTIAL_RETRY_BASE": "0"}
+CRAWL_ENV = {
+    "AKHBAR_ALLOW_PRIVATE_HOSTS": "1",
+    "AKHBAR_CRAWL_DELAY": "0",
+    "AKHBAR_READ_TIMEOUT": "1",
+    "AKHBAR_CONNECT_TIMEOUT": "1",
+    "AKHBAR_TIMEOUT": "2",
+    "AKHBAR_RETRIES": "2",
+    "AKHBAR_BACKOFF_BASE": "0.01",
+    "AKHBAR_POLL_MIN": "0.01",
+    "AKHBAR_PARTIAL_RETRY_BASE": "0",
+}
 
 
 def akhbar(*args: str) -> subprocess.CompletedProcess:
     """Run the akhbar command to its end."""
-    return subprocess.run([sys.executable, "-m", "akhbar", *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **CRAWL_ENV})
+    return subprocess.run(
+        [sys.executable, "-m", "akhbar", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **CRAWL_ENV},
+    )
 
 
-def test_crawl_once_with_pages_that_break_the_extractor_exits_0_and_shows_them(replay: ReplayServer,
-                                                                                 tmp_path) -> None:
+def test_crawl_once_with_pages_that_break_the_extractor_exits_0_and_shows_them(
+    replay: ReplayServer, tmp_path
+) -> None:
     manifest = replay.manifest()
     url = f"sqlite:///{tmp_path / 'crawl.db'}"
     store = open_store(url)
@@ -40,8 +54,17 @@ def test_crawl_once_with_pages_that_break_the_extractor_exits_0_and_shows_them(r
     empty, deep = pages["CNN"], pages["BBC"]
     feed = next(s["feeds"][0] for s in manifest["sources"] if s["name"] == "alarabia")
     sitemap = next(s["sitemaps"][0] for s in manifest["sources"] if s["name"] == "okaz")
-    replay.set_faults(",".join(f"{fault}={u.removeprefix(replay.base_url)}" for fault, u in (
-        ("empty_page", empty), ("jsonld_deep", deep), ("json_surrogate", feed), ("self_index", sitemap))))
+    replay.set_faults(
+        ",".join(
+            f"{fault}={u.removeprefix(replay.base_url)}"
+            for fault, u in (
+                ("empty_page", empty),
+                ("jsonld_deep", deep),
+                ("json_surrogate", feed),
+                ("self_index", sitemap),
+            )
+        )
+    )
 
     crawl = akhbar("crawl", "--once", "--db", url)
     assert crawl.returncode == 0, crawl.stdout[-2000:] + crawl.stderr[-2000:]
@@ -50,7 +73,9 @@ def test_crawl_once_with_pages_that_break_the_extractor_exits_0_and_shows_them(r
     listed = akhbar("sources", "list", "--db", url, "--json")
     assert listed.returncode == 0, listed.stderr
     health = {s["id"]: s["health"] for s in json.loads(listed.stdout)}
-    assert empty in health["CNN"]["last_error_message"] and "empty page" in health["CNN"]["last_error_message"]
+    assert (
+        empty in health["CNN"]["last_error_message"] and "empty page" in health["CNN"]["last_error_message"]
+    )
     store = open_store(url)
     try:
         stored = {a.url: a for a in store.iter_articles()}
@@ -114,8 +139,9 @@ class PickyStage:
             raise ValueError("picky stage refuses this one")
 
 
-def test_an_article_the_store_refuses_is_named_and_kept_as_stand_in(replay: ReplayServer, store,
-                                                                     crawl_settings) -> None:
+def test_an_article_the_store_refuses_is_named_and_kept_as_stand_in(
+    replay: ReplayServer, store, crawl_settings
+) -> None:
     manifest = replay.manifest()
     for source in sources_from_manifest(manifest):
         store.upsert_source(source)
@@ -129,7 +155,9 @@ def test_an_article_the_store_refuses_is_named_and_kept_as_stand_in(replay: Repl
     asyncio.run(run())
     stored = {a.url: a for a in store.iter_articles()}
     assert len(stored) == len(list(store.iter_articles())) == len(manifest["articles"])
-    assert stored[victim["url"]].partial and not any(a.partial for u, a in stored.items() if u != victim["url"])
+    assert stored[victim["url"]].partial and not any(
+        a.partial for u, a in stored.items() if u != victim["url"]
+    )
     reason = store.source_health(victim["source"]).last_error_message or ""
     assert "not stored: ValueError: picky stage refuses this one" in reason
     assert victim["url"] in store.source_state(victim["source"])["retry"]

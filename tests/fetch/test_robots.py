@@ -23,12 +23,12 @@ Sitemap: /news/sitemap.xml
 """
 PAGE = Page(b"<html><body>page</body></html>")
 CASES = [
-    ("/news/2024/story?print=1", False),   # wildcard inside the path
-    ("/news/2024/story/amp", False),       # `$` anchors the end
-    ("/news/2024/story/amp/more", True),   # ... so a longer path is not matched
-    ("/search?q=x", False),                # trailing `*`
+    ("/news/2024/story?print=1", False),  # wildcard inside the path
+    ("/news/2024/story/amp", False),  # `$` anchors the end
+    ("/news/2024/story/amp/more", True),  # ... so a longer path is not matched
+    ("/search?q=x", False),  # trailing `*`
     ("/searching", False),
-    ("/news/2024/story", True),            # Allow: /news/ is longer than Disallow: /, so it wins
+    ("/news/2024/story", True),  # Allow: /news/ is longer than Disallow: /, so it wins
     ("/about", False),
 ]
 
@@ -62,8 +62,11 @@ def test_rfc9309_rules_over_http() -> None:
 
 
 def test_agent_groups_and_sitemaps() -> None:
-    rules = parse_robots("User-agent: Akhbar\nDisallow: /private/\n\nUser-agent: *\nDisallow: /\n"
-                         "Sitemap: https://x.example/s.xml\n", 60)
+    rules = parse_robots(
+        "User-agent: Akhbar\nDisallow: /private/\n\nUser-agent: *\nDisallow: /\n"
+        "Sitemap: https://x.example/s.xml\n",
+        60,
+    )
     agent = "Akhbar/0.1 (+https://github.com/akhbar/akhbar; news aggregator)"
     assert rules.allowed("https://x.example/news/1", agent)
     assert not rules.allowed("https://x.example/private/1", agent)
@@ -88,8 +91,9 @@ def test_a_huge_crawl_delay_is_capped_and_reported() -> None:
         assert len(notes) == 1 and notes[0].source == "s" and "100000 s capped at 0.05 s" in notes[0].error
 
 
-@pytest.mark.parametrize(("asked", "applied"), [(None, 1.0), (0.5, 1.0), (5.0, 5.0), (1e9, 30.0),
-                                                (float("nan"), 1.0)])
+@pytest.mark.parametrize(
+    ("asked", "applied"), [(None, 1.0), (0.5, 1.0), (5.0, 5.0), (1e9, 30.0), (float("nan"), 1.0)]
+)
 def test_politeness_keeps_delays_between_the_setting_and_the_cap(asked, applied) -> None:
     politeness = Politeness(delay=1.0, max_delay=30.0)
     assert politeness.set_host_delay("h", asked) == applied

@@ -33,8 +33,14 @@ class ChangingResolver:
 class Translate(httpcore.AnyIOBackend):
     """The test's network: a connection to PUBLIC reaches the loopback site (real TCP, like a NAT)."""
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                          socket_options: typing.Iterable[typing.Any] | None = None) -> httpcore.AsyncNetworkStream:
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         self.connected = [*getattr(self, "connected", []), host]
         target = "127.0.0.1" if host == PUBLIC else host
         return await super().connect_tcp(target, port, timeout, local_address, socket_options)
@@ -97,23 +103,61 @@ def test_every_address_of_an_answer_is_checked() -> None:
         assert site.requests == []
 
 
-@pytest.mark.parametrize("address", [
-    "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1",
-    "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:8.8.8.8",
-    "::127.0.0.1", "2002:7f00:1::", "2002:a00:1::", "2001:0:4136:e378:8000:63bf:80ff:fffe", "64:ff9b::7f00:1",
-    "64:ff9b:1::a00:1", "192.0.2.1", "not-an-address"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "255.255.255.255",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",
+        "::ffff:8.8.8.8",
+        "::127.0.0.1",
+        "2002:7f00:1::",
+        "2002:a00:1::",
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",
+        "64:ff9b::7f00:1",
+        "64:ff9b:1::a00:1",
+        "192.0.2.1",
+        "not-an-address",
+    ],
+)
 def test_non_public_addresses_and_their_embeddings_are_refused(address: str) -> None:
     assert unsafe_reason(address) is not None
 
 
-@pytest.mark.parametrize("address", ["8.8.8.8", PUBLIC, "2606:4700::1111", "2002:808:808::", "64:ff9b::808:808"])
+@pytest.mark.parametrize(
+    "address", ["8.8.8.8", PUBLIC, "2606:4700::1111", "2002:808:808::", "64:ff9b::808:808"]
+)
 def test_public_addresses_pass(address: str) -> None:
     assert unsafe_reason(address) is None
 
 
-@pytest.mark.parametrize("url", ["http://0x7f000001/", "http://127.1/", "http://2130706433/", "http://0177.0.0.1/",
-                                 "http://127.0.0.01/", "http://[::1]/", "http://[2002:7f00:1::]/",
-                                 "http://[::ffff:7f00:1]/", "http://169.254.169.254/latest/", "http://10.0.0.1:8080/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://0x7f000001/",
+        "http://127.1/",
+        "http://2130706433/",
+        "http://0177.0.0.1/",
+        "http://127.0.0.01/",
+        "http://[::1]/",
+        "http://[2002:7f00:1::]/",
+        "http://[::ffff:7f00:1]/",
+        "http://169.254.169.254/latest/",
+        "http://10.0.0.1:8080/",
+    ],
+)
 def test_odd_spellings_and_private_literals_are_refused_before_any_lookup(url: str) -> None:
     resolver = ChangingResolver({})
     with pytest.raises(UnsafeURLError, match="AKHBAR_ALLOW_PRIVATE_HOSTS"):
@@ -177,7 +221,9 @@ def test_tls_to_the_checked_address_keeps_the_name_for_sni_and_the_certificate()
         transport = safe_transport(strict_settings(), network, verify=client_context)
         async with httpx.AsyncClient(transport=transport) as client:
             answer = await client.get(f"https://news.test:{server.server_address[1]}/")
-        async with httpx.AsyncClient(transport=safe_transport(strict_settings(), network, client_context)) as client:
+        async with httpx.AsyncClient(
+            transport=safe_transport(strict_settings(), network, client_context)
+        ) as client:
             try:
                 await client.get(f"https://news.test:{server.server_address[1]}/")
             except UnsafeURLError as exc:
@@ -189,5 +235,7 @@ def test_tls_to_the_checked_address_keeps_the_name_for_sni_and_the_certificate()
     finally:
         server.shutdown()
         server.server_close()
-    assert status == 200 and seen_sni == ["news.test"]  # verified against the name while connected to an address
+    assert status == 200 and seen_sni == [
+        "news.test"
+    ]  # verified against the name while connected to an address
     assert isinstance(refused, UnsafeURLError)  # the next connection's answer (127.0.0.1) is refused

@@ -11,9 +11,16 @@ NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def test_an_old_stored_dict_loads_with_every_field() -> None:
-    old = {"feeds": {"http://a/rss": {"etag": '"x"'}}, "aliases": {"http://a/1": "http://a/one"},
-           "retry": {"http://a/2": {"attempts": 2, "next_at": 5.0}}, "rate": 0.01, "interval": 600,
-           "last_poll": 1700000000.5, "next_poll_at": "2026-01-02T03:00:00Z", "etag": "kept"}
+    old = {
+        "feeds": {"http://a/rss": {"etag": '"x"'}},
+        "aliases": {"http://a/1": "http://a/one"},
+        "retry": {"http://a/2": {"attempts": 2, "next_at": 5.0}},
+        "rate": 0.01,
+        "interval": 600,
+        "last_poll": 1700000000.5,
+        "next_poll_at": "2026-01-02T03:00:00Z",
+        "etag": "kept",
+    }
     state = CrawlState.from_json(old)
     assert state.feeds["http://a/rss"]["etag"] == '"x"' and state.aliases["http://a/1"] == "http://a/one"
     assert state.retry["http://a/2"]["attempts"] == 2 and state.interval == 600.0 and state.rate == 0.01

@@ -19,7 +19,9 @@ SETTINGS = {"AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0", "AKHBA
 
 def run_worker(store) -> None:
     """One in-process worker until the queue is empty."""
-    worker = Worker(store, load_settings(env=SETTINGS), concurrency=2, lease=30, scheduler=False, idle_sleep=0.1)
+    worker = Worker(
+        store, load_settings(env=SETTINGS), concurrency=2, lease=30, scheduler=False, idle_sleep=0.1
+    )
     report = worker.run(until_idle=True)
     assert not report.failed, report.summary()
 

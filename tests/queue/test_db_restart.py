@@ -47,13 +47,17 @@ def terminate_sessions(server: str, application: str, workers: list[subprocess.P
     with psycopg.connect(server, autocommit=True) as conn:
         rows = conn.execute(
             """SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-               WHERE application_name = %s OR application_name = ANY(%s)""", (application, lanes)).fetchall()
+               WHERE application_name = %s OR application_name = ANY(%s)""",
+            (application, lanes),
+        ).fetchall()
     return sum(1 for (ended,) in rows if ended)
 
 
 def restart_server() -> None:
     """Restart the real PostgreSQL server (every session of every client ends)."""
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"], check=True, timeout=120)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"], check=True, timeout=120
+    )
 
 
 def run_with_outages(shared, pg_url: str, outage, rounds: int, sample: int) -> None:
@@ -66,13 +70,27 @@ def run_with_outages(shared, pg_url: str, outage, rounds: int, sample: int) -> N
         expected = {a["url"] for a in manifest["articles"]}
         store = open_store(pg_url)
         for s in manifest["sources"]:
-            store.upsert_source(Source(s["name"], s.get("title") or s["name"], home=s["home"], feeds=s["feeds"],
-                                       sitemaps=s["sitemaps"]))
+            store.upsert_source(
+                Source(
+                    s["name"],
+                    s.get("title") or s["name"],
+                    home=s["home"],
+                    feeds=s["feeds"],
+                    sitemaps=s["sitemaps"],
+                )
+            )
         queue = JobQueue(store)
         schedule_due(store, queue)
-        workers = [subprocess.Popen([sys.executable, "-c", WORKER, url], stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, env={**os.environ, **WORKER_ENV})
-                   for _ in range(2)]
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-c", WORKER, url],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env={**os.environ, **WORKER_ENV},
+            )
+            for _ in range(2)
+        ]
         deadline = time.monotonic() + 600
         progress = []
         for _ in range(rounds):
@@ -82,7 +100,9 @@ def run_with_outages(shared, pg_url: str, outage, rounds: int, sample: int) -> N
             progress.append(store.article_count())
             outage(application, workers)
         outputs = [w.communicate(timeout=max(1, deadline - time.monotonic()))[0] for w in workers]
-        print(f"articles at each outage: {progress}; worker reports: {[o.strip().splitlines()[-1] for o in outputs]}")
+        print(
+            f"articles at each outage: {progress}; worker reports: {[o.strip().splitlines()[-1] for o in outputs]}"
+        )
         assert all(w.returncode == 0 for w in workers), outputs
         assert progress[-1] < len(expected), "the run ended before the last outage: sample too small"
         stored = [a.url for a in store.iter_articles()]
@@ -102,10 +122,14 @@ def test_workers_reconnect_after_every_session_is_terminated(shared, pg_url):
 
     run_with_outages(shared, pg_url, outage, rounds=3, sample=300)
     print(f"sessions ended per outage: {ended}")
-    assert all(n >= 2 for n in ended), ended  # each time both workers lost their sessions (the lane's at least)
+    assert all(n >= 2 for n in ended), (
+        ended
+    )  # each time both workers lost their sessions (the lane's at least)
 
 
-@pytest.mark.skipif(os.environ.get("AKHBAR_PG_RESTART_TEST") != "1",
-                    reason="restarts the shared PostgreSQL server: run alone with AKHBAR_PG_RESTART_TEST=1")
+@pytest.mark.skipif(
+    os.environ.get("AKHBAR_PG_RESTART_TEST") != "1",
+    reason="restarts the shared PostgreSQL server: run alone with AKHBAR_PG_RESTART_TEST=1",
+)
 def test_workers_continue_after_a_real_server_restart(shared, pg_url):
     run_with_outages(shared, pg_url, lambda *_: restart_server(), rounds=1, sample=300)

@@ -46,9 +46,19 @@ def bcubed_f1(a: dict[str, int], b: dict[str, int]) -> float:
 
 def start_worker(url: str, lease: float) -> subprocess.Popen:
     """One worker process."""
-    env = {**os.environ, "AKHBAR_BATCH_SIZE": "100", "AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0"}
-    return subprocess.Popen([sys.executable, "-c", WORKER, url, str(lease)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env)
+    env = {
+        **os.environ,
+        "AKHBAR_BATCH_SIZE": "100",
+        "AKHBAR_ALLOW_PRIVATE_HOSTS": "1",
+        "AKHBAR_CRAWL_DELAY": "0",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, url, str(lease)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
 
 
 def test_three_workers_one_killed_store_every_article_once(shared, pg_url, tmp_path):
@@ -59,8 +69,15 @@ def test_three_workers_one_killed_store_every_article_once(shared, pg_url, tmp_p
         assert len(expected) >= 1000
         store = open_store(pg_url)
         for s in manifest["sources"]:
-            store.upsert_source(Source(s["name"], s.get("title") or s["name"], home=s["home"], feeds=s["feeds"],
-                                       sitemaps=s["sitemaps"]))
+            store.upsert_source(
+                Source(
+                    s["name"],
+                    s.get("title") or s["name"],
+                    home=s["home"],
+                    feeds=s["feeds"],
+                    sitemaps=s["sitemaps"],
+                )
+            )
         queue = JobQueue(store)
         assert schedule_due(store, queue) == len(manifest["sources"])
         workers = [start_worker(pg_url, lease=4.0) for _ in range(3)]
@@ -89,13 +106,15 @@ def test_three_workers_one_killed_store_every_article_once(shared, pg_url, tmp_p
             article.id, article.story_id, article.duplicate_group = None, None, None
         pipeline = Pipeline.default(single)
         for start in range(0, len(articles), 100):
-            pipeline.ingest(articles[start:start + 100])
+            pipeline.ingest(articles[start : start + 100])
         distributed = {a.url: a.story_id for a in store.iter_articles()}
         one = {a.url: a.story_id for a in single.iter_articles()}
         assert None not in distributed.values() and None not in one.values()
         agreement = bcubed_f1(distributed, one)
-        print(f"stories: {len(set(distributed.values()))} distributed, {len(set(one.values()))} single; "
-              f"B-cubed F1 between them {agreement:.3f}")
+        print(
+            f"stories: {len(set(distributed.values()))} distributed, {len(set(one.values()))} single; "
+            f"B-cubed F1 between them {agreement:.3f}"
+        )
         assert agreement > 0.8
         single.close()
         store.close()

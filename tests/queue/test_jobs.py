@@ -97,8 +97,15 @@ def test_concurrent_takers_never_share_a_job(pg_url):
 def test_article_payload_round_trip():
     from datetime import UTC, datetime
 
-    article = Article("http://x/1", "عنوان", "نص", "src", published=datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC),
-                      external_id="E1", partial=True)
+    article = Article(
+        "http://x/1",
+        "عنوان",
+        "نص",
+        "src",
+        published=datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC),
+        external_id="E1",
+        partial=True,
+    )
     back = article_from_payload(article_payload(article))
     assert back == article
 
@@ -106,7 +113,10 @@ def test_article_payload_round_trip():
 def test_relate_lane_is_held_by_one_worker_and_fences_a_stale_holder(pg_url):
     stores = [open_store(pg_url) for _ in range(2)]
     queues = [JobQueue(s) for s in stores]
-    lanes = [RelateLane(s, q, f"w{i}", lambda st: Pipeline(st)) for i, (s, q) in enumerate(zip(stores, queues, strict=True))]
+    lanes = [
+        RelateLane(s, q, f"w{i}", lambda st: Pipeline(st))
+        for i, (s, q) in enumerate(zip(stores, queues, strict=True))
+    ]
     assert lanes[0].holding() and not lanes[1].holding()
     for n in range(5):
         article = Article(f"http://x/{n}", f"خبر {n}", "نص الخبر", "src", external_id=f"E{n}")
@@ -116,7 +126,9 @@ def test_relate_lane_is_held_by_one_worker_and_fences_a_stale_holder(pg_url):
     # the holder's lock session dies: the other worker takes over with a new epoch
     lanes[0].conn.close()
     assert lanes[1].holding() and stores[1].get_state(EPOCH_STATE) == "2"
-    queues[0].enqueue("ingest", "ingest:late", {"article": article_payload(Article("http://x/late", "خبر", "نص", "src"))})
+    queues[0].enqueue(
+        "ingest", "ingest:late", {"article": article_payload(Article("http://x/late", "خبر", "نص", "src"))}
+    )
     lanes[0].conn = lanes[1].conn  # pretend the stale holder still thinks it holds the lane
     with pytest.raises(LaneLost):
         lanes[0].run_batch(lease=0.1)

@@ -20,8 +20,12 @@ from akhbar.eval.duplicates import labelled_pairs
 
 def build(shared: Path, per_perturbation: int = 60, seed: int = 7) -> list[dict]:
     """The labelled pairs from the shared folder."""
-    return labelled_pairs(shared / "corpora" / "ant-v2.1", shared / "eval" / "stories-ant-dev.jsonl",
-                          per_perturbation=per_perturbation, seed=seed)
+    return labelled_pairs(
+        shared / "corpora" / "ant-v2.1",
+        shared / "eval" / "stories-ant-dev.jsonl",
+        per_perturbation=per_perturbation,
+        seed=seed,
+    )
 
 
 def write(pairs: list[dict], path: Path) -> None:

@@ -56,8 +56,12 @@ def test_empty_texts_are_not_duplicates() -> None:
 def test_import_groups_copies_with_the_earliest_as_canonical(tmp_path, ant_articles: list[Article]) -> None:
     originals = long_ones(ant_articles)[:40]
     rng = random.Random(5)
-    exact = replace(copy.deepcopy(originals[3]), url=originals[3].url + "?copy", title="عنوان آخر تماما",
-                    published=originals[3].published + timedelta(hours=1))
+    exact = replace(
+        copy.deepcopy(originals[3]),
+        url=originals[3].url + "?copy",
+        title="عنوان آخر تماما",
+        published=originals[3].published + timedelta(hours=1),
+    )
     near = truncate(originals[7], rng, originals[0])
     near.published = originals[7].published + timedelta(hours=2)
     store = open_store(f"sqlite:///{tmp_path / 'a.db'}")
@@ -77,7 +81,9 @@ def test_import_groups_copies_with_the_earliest_as_canonical(tmp_path, ant_artic
     store.close()
 
 
-def test_a_new_process_finds_copies_of_what_an_earlier_one_imported(tmp_path, ant_articles: list[Article]) -> None:
+def test_a_new_process_finds_copies_of_what_an_earlier_one_imported(
+    tmp_path, ant_articles: list[Article]
+) -> None:
     originals = long_ones(ant_articles)[:30]
     url = f"sqlite:///{tmp_path / 'b.db'}"
     store = open_store(url)

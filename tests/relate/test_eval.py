@@ -62,7 +62,9 @@ def test_generated_duplicates_gold_round_trips_and_scores(shared: Path, tmp_path
 
 
 def test_eval_similar_prints_both_correlations(shared: Path) -> None:
-    out = CliRunner().invoke(app, ["eval", "similar", "--gold", str(shared / "eval" / "semeval2022-task8-ar.jsonl")])
+    out = CliRunner().invoke(
+        app, ["eval", "similar", "--gold", str(shared / "eval" / "semeval2022-task8-ar.jsonl")]
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["n_pairs"] == 110 and set(data) == {"akhbar", "tfidf", "n_pairs"}

@@ -37,8 +37,15 @@ def test_similarity_uses_tags_only_when_both_have_them() -> None:
 def test_related_lists_on_imported_articles(ant_articles: list[Article], tmp_path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'r.db'}")
     batch = copy.deepcopy(ant_articles)
-    copies = [replace(copy.deepcopy(a), url=a.url + "?republished", title="نسخة: " + a.title,
-                      published=ant_articles[-1].published) for a in ant_articles[:60:3]]
+    copies = [
+        replace(
+            copy.deepcopy(a),
+            url=a.url + "?republished",
+            title="نسخة: " + a.title,
+            published=ant_articles[-1].published,
+        )
+        for a in ant_articles[:60:3]
+    ]
     pipeline = Pipeline.default(store)
     pipeline.ingest(batch)
     pipeline.ingest(copies)

@@ -15,10 +15,18 @@ from akhbar.store import open_store
 T0 = datetime(2018, 5, 1, 8, tzinfo=UTC)
 
 
-def features(article_id: int, words: str, title: str = "", hours: float = 0, source: str = "x") -> ArticleFeatures:
+def features(
+    article_id: int, words: str, title: str = "", hours: float = 0, source: str = "x"
+) -> ArticleFeatures:
     """Features from plain words (each word a term of weight 1)."""
-    return ArticleFeatures(article_id, T0 + timedelta(hours=hours), source, title or words,
-                           unit(Counter(words.split())), unit(Counter((title or words).split())))
+    return ArticleFeatures(
+        article_id,
+        T0 + timedelta(hours=hours),
+        source,
+        title or words,
+        unit(Counter(words.split())),
+        unit(Counter((title or words).split())),
+    )
 
 
 def cluster(clusterer: StoryClusterer, item: ArticleFeatures, next_id: list[int]) -> int:
@@ -35,7 +43,9 @@ def test_same_event_joins_and_other_events_do_not() -> None:
     clusterer, ids = StoryClusterer(), [0]
     a = cluster(clusterer, features(1, "المغرب يقطع علاقاته مع إيران بسبب البوليساريو حزب الله"), ids)
     b = cluster(clusterer, features(2, "المغرب يعلن قطع العلاقات مع إيران دعم البوليساريو", hours=2), ids)
-    c = cluster(clusterer, features(3, "ريال مدريد يتأهل إلى نهائي دوري أبطال أوروبا على حساب بايرن", hours=3), ids)
+    c = cluster(
+        clusterer, features(3, "ريال مدريد يتأهل إلى نهائي دوري أبطال أوروبا على حساب بايرن", hours=3), ids
+    )
     assert a == b != c
     assert clusterer.stories[a].size == 2 and clusterer.stories[a].sources == ["x"]
 
@@ -53,7 +63,11 @@ def test_state_round_trips_through_json() -> None:
     story_id = cluster(clusterer, features(1, "انفجار في سوق مدينة موبي النيجيرية"), ids)
     state = clusterer.stories[story_id]
     again = StoryState.from_json(story_id, state.to_json())
-    assert again.members == [1] and again.first_seen == state.first_seen and set(again.centroid) == set(state.centroid)
+    assert (
+        again.members == [1]
+        and again.first_seen == state.first_seen
+        and set(again.centroid) == set(state.centroid)
+    )
 
 
 def test_clustering_is_deterministic(ant_articles: list[Article], tmp_path) -> None:

@@ -12,7 +12,18 @@ import pytest
 
 from akhbar.replay import ReplayServer
 
-SOURCES = ("BBC", "CNN", "france24", "skynews", "alarabia", "alriyadh", "almadina", "okaz", "sabq", "aljazirah")
+SOURCES = (
+    "BBC",
+    "CNN",
+    "france24",
+    "skynews",
+    "alarabia",
+    "alriyadh",
+    "almadina",
+    "okaz",
+    "sabq",
+    "aljazirah",
+)
 PER_SOURCE = 12
 START = datetime(2018, 3, 1, 6, 0, tzinfo=UTC)
 SENTENCES = (
@@ -32,11 +43,15 @@ def make_record(source: str, n: int) -> dict:
     paras = [" ".join(SENTENCES[(n + i + k) % len(SENTENCES)] for k in range(2)) for i in range(3 + n % 5)]
     published = START + timedelta(hours=5 * n, minutes=SOURCES.index(source))
     return {
-        "id": f"{source}-{n:03d}", "source": source, "url": f"http://example.com/{source}/{n}",
+        "id": f"{source}-{n:03d}",
+        "source": source,
+        "url": f"http://example.com/{source}/{n}",
         "title": f"خبر {n} من {source}: الحكومة تبحث & تعزيز <التعاون> الاقتصادي",
         "published": published.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "category": ("sport", "economy", "middleEast")[n % 3], "summary": None if n % 2 else "ملخص قصير للخبر",
-        "text": "\n".join(paras), "author": "مراسلنا" if n % 4 == 0 else None,
+        "category": ("sport", "economy", "middleEast")[n % 3],
+        "summary": None if n % 2 else "ملخص قصير للخبر",
+        "text": "\n".join(paras),
+        "author": "مراسلنا" if n % 4 == 0 else None,
     }
 
 

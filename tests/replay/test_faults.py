@@ -34,7 +34,9 @@ def feed_url(server: ReplayServer, source: str = "BBC") -> str:
 
 
 def test_spec_parses_probabilities_prefixes_flags_and_parameters() -> None:
-    spec = FaultSpec.parse("latency=0.2, status503=0.1, retry_after=5, malformed_feed, big_body=/bbc/, seed=7")
+    spec = FaultSpec.parse(
+        "latency=0.2, status503=0.1, retry_after=5, malformed_feed, big_body=/bbc/, seed=7"
+    )
     assert spec.latency == 0.2 and spec.retry_after == 5 and spec.seed == 7
     assert spec.rules["status503"].probability == 0.1
     assert spec.rules["malformed_feed"].probability == 1.0
@@ -85,14 +87,17 @@ def test_gzip_bomb_inflates_to_its_size() -> None:
 
 def test_corrupt_xml_is_not_well_formed() -> None:
     with pytest.raises(lxml.etree.XMLSyntaxError):
-        lxml.etree.fromstring(corrupt_xml(b"<?xml version='1.0'?><rss><channel><title>t</title></channel></rss>"))
+        lxml.etree.fromstring(
+            corrupt_xml(b"<?xml version='1.0'?><rss><channel><title>t</title></channel></rss>")
+        )
 
 
 # -- over HTTP ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("fault", "status"), [("status500", 500), ("status503", 503), ("status429", 429),
-                                               ("notfound", 404)])
+@pytest.mark.parametrize(
+    ("fault", "status"), [("status500", 500), ("status503", 503), ("status429", 429), ("notfound", 404)]
+)
 def test_status_faults(fresh: ReplayServer, fault: str, status: int) -> None:
     response = httpx.get(article_url(fresh), params={"_fault": fault})
     assert response.status_code == status
@@ -115,7 +120,7 @@ def test_header_forces_a_fault(fresh: ReplayServer) -> None:
 
 def test_redirect_loop(fresh: ReplayServer) -> None:
     url = article_url(fresh)
-    fresh.set_faults(f"redirect_loop={url[len(fresh.base_url):]}")
+    fresh.set_faults(f"redirect_loop={url[len(fresh.base_url) :]}")
     first = httpx.get(url)
     assert first.status_code == 302
     with pytest.raises(httpx.TooManyRedirects):
@@ -178,7 +183,7 @@ def test_hang_times_out_and_does_not_block_others(fresh: ReplayServer) -> None:
 
 
 def test_drip_sends_one_byte_per_second(fresh: ReplayServer) -> None:
-    path = article_url(fresh)[len(fresh.base_url):] + "?_fault=drip"
+    path = article_url(fresh)[len(fresh.base_url) :] + "?_fault=drip"
     with socket.create_connection(("127.0.0.1", int(fresh.base_url.rsplit(":", 1)[1])), timeout=5) as sock:
         sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         data = b""
@@ -266,7 +271,7 @@ def sitemap_url(server: ReplayServer, source: str = "BBC") -> str:
 
 def test_self_index_lists_itself_and_the_real_sitemap(fresh: ReplayServer) -> None:
     url = sitemap_url(fresh)
-    fresh.set_faults(f"self_index={url[len(fresh.base_url):]}")
+    fresh.set_faults(f"self_index={url[len(fresh.base_url) :]}")
     root = lxml.etree.fromstring(httpx.get(url).content)
     locs = [e.text for e in root.iter("{*}loc")]
     assert root.tag.endswith("sitemapindex") and url in locs
@@ -282,7 +287,9 @@ def test_huge_sitemap_has_its_size_and_the_real_articles_first(fresh: ReplayServ
     real = [a["url"] for a in fresh.manifest()["articles"] if a["source"] == "BBC"]
     count = body.count(b"<loc>")
     assert count == 5000 if fault == "huge_sitemap" else 2000 < count < 3000  # cut halfway, inside a <loc>
-    assert set(real) <= {e.text for e in lxml.etree.fromstring(body, lxml.etree.XMLParser(recover=True)).iter("{*}loc")}
+    assert set(real) <= {
+        e.text for e in lxml.etree.fromstring(body, lxml.etree.XMLParser(recover=True)).iter("{*}loc")
+    }
     assert body.endswith(b"</urlset>\n") is (fault == "huge_sitemap")
 
 
@@ -300,7 +307,7 @@ def test_json_feed_faults_hold_a_lone_surrogate_or_deep_nesting(fresh: ReplaySer
 def test_jsonld_faults_come_first_in_the_page(fresh: ReplayServer) -> None:
     fresh.set_faults("jsonld_surrogate")
     page = httpx.get(article_url(fresh)).content
-    block = page[page.index(b"<head>"):].split(b"</script>")[0]
+    block = page[page.index(b"<head>") :].split(b"</script>")[0]
     assert b'"headline": "\\ud800 ' in block
     fresh.set_faults("jsonld_deep,deep_levels=5000")
     assert b"[" * 5000 + b"]" * 5000 in httpx.get(article_url(fresh)).content
@@ -317,7 +324,7 @@ def test_length_lie_sends_the_whole_page_under_a_shorter_length(fresh: ReplaySer
     whole = httpx.get(url).content
     fresh.set_faults("length_lie")
     with socket.create_connection((fresh.host, fresh.port), timeout=5) as sock:
-        sock.sendall(f"GET {url[len(fresh.base_url):]} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        sock.sendall(f"GET {url[len(fresh.base_url) :]} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         raw = b""
         while chunk := sock.recv(65536):
             raw += chunk

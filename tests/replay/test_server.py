@@ -38,8 +38,12 @@ def feed_of(server: ReplayServer, source: str) -> str:
 @pytest.mark.parametrize("kind", ["feed", "article", "sitemap", "home"])
 def test_etag_and_last_modified_give_304(fresh: ReplayServer, kind: str) -> None:
     manifest = fresh.manifest()
-    url = {"feed": feed_of(fresh, "CNN"), "article": manifest["articles"][3]["url"],
-           "sitemap": manifest["sources"][0]["sitemaps"][0], "home": manifest["sources"][0]["home"]}[kind]
+    url = {
+        "feed": feed_of(fresh, "CNN"),
+        "article": manifest["articles"][3]["url"],
+        "sitemap": manifest["sources"][0]["sitemaps"][0],
+        "home": manifest["sources"][0]["home"],
+    }[kind]
     with httpx.Client() as client:
         first = client.get(url)
         etag, modified = first.headers["etag"], first.headers["last-modified"]
@@ -49,8 +53,13 @@ def test_etag_and_last_modified_give_304(fresh: ReplayServer, kind: str) -> None
         older = format_datetime(datetime(2000, 1, 1, tzinfo=UTC), usegmt=True)
         assert client.get(url, headers={"If-Modified-Since": older}).status_code == 200
     log = fresh.request_log()
-    assert [(e["status"], e["conditional"]) for e in log] == [(200, False), (304, True), (304, True),
-                                                             (200, True), (200, True)]
+    assert [(e["status"], e["conditional"]) for e in log] == [
+        (200, False),
+        (304, True),
+        (304, True),
+        (200, True),
+        (200, True),
+    ]
 
 
 # -- simulated time ----------------------------------------------------------------------------------
@@ -105,9 +114,17 @@ def test_parse_clock() -> None:
 
 
 def test_malformed_lines_are_skipped_with_file_and_line(tmp_path: Path) -> None:
-    path = write_jsonl_gz(tmp_path / "bad.jsonl.gz", [
-        make_record("BBC", 0), "{not json", {**make_record("BBC", 1), "title": ""},
-        {**make_record("BBC", 2), "published": "someday"}, make_record("CNN", 0), make_record("BBC", 0)])
+    path = write_jsonl_gz(
+        tmp_path / "bad.jsonl.gz",
+        [
+            make_record("BBC", 0),
+            "{not json",
+            {**make_record("BBC", 1), "title": ""},
+            {**make_record("BBC", 2), "published": "someday"},
+            make_record("CNN", 0),
+            make_record("BBC", 0),
+        ],
+    )
     messages: list[str] = []
     catalog = load_catalog([path], on_error=messages.append)
     assert catalog.size == 2 and catalog.errors == 4
@@ -125,8 +142,9 @@ def test_selections(corpus_file: Path) -> None:
     assert newest.size == 3 * len(SOURCES)
     assert [a.id for a in newest.sites["bbc"].articles] == [f"BBC-{n:03d}" for n in (9, 10, 11)]
     assert load_catalog([corpus_file], sample=17, seed=1).size == 17
-    assert [a.id for a in load_catalog([corpus_file], sample=17, seed=1).by_path.values()] == \
-        [a.id for a in load_catalog([corpus_file], sample=17, seed=1).by_path.values()]
+    assert [a.id for a in load_catalog([corpus_file], sample=17, seed=1).by_path.values()] == [
+        a.id for a in load_catalog([corpus_file], sample=17, seed=1).by_path.values()
+    ]
     chosen = load_catalog([corpus_file], ids=["CNN-001", "okaz-004"])
     assert sorted(a.id for a in chosen.by_path.values()) == ["CNN-001", "okaz-004"]
 
@@ -143,9 +161,15 @@ def test_undated_articles_count_as_published_at_the_start(tmp_path: Path) -> Non
 
 
 def test_large_sources_get_an_index_of_daily_sitemaps(tmp_path: Path) -> None:
-    rows = [{**make_record("skynews", 0), "id": f"s-{n}", "text": f"نص قصير رقم {n}",
-             "published": (START + timedelta(minutes=37 * n)).strftime("%Y-%m-%dT%H:%M:%SZ")}
-            for n in range(1005)]
+    rows = [
+        {
+            **make_record("skynews", 0),
+            "id": f"s-{n}",
+            "text": f"نص قصير رقم {n}",
+            "published": (START + timedelta(minutes=37 * n)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for n in range(1005)
+    ]
     path = write_jsonl_gz(tmp_path / "big.jsonl.gz", rows)
     with ReplayServer([path]) as server, httpx.Client() as client:
         site = server.manifest()["sources"][0]
@@ -169,7 +193,9 @@ def test_log_endpoint_and_since(fresh: ReplayServer) -> None:
         client.get(fresh.url("/_replay/manifest?articles=0"))
         log = client.get(fresh.url("/_replay/log")).json()
         assert [(e["method"], e["path"], e["status"]) for e in log["requests"]] == [
-            ("GET", "/robots.txt", 200), ("HEAD", "/bbc/", 200)]
+            ("GET", "/robots.txt", 200),
+            ("HEAD", "/bbc/", 200),
+        ]
         assert log["requests"][0]["user_agent"] == "akhbar-test" and log["next"] == 2
         assert client.get(fresh.url("/_replay/log?since=1")).json()["requests"][0]["method"] == "HEAD"
         client.delete(fresh.url("/_replay/log"))
@@ -190,9 +216,24 @@ def test_port_zero_gives_distinct_servers(corpus_file: Path) -> None:
 
 def test_cli_serves_until_interrupted(corpus_file: Path) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "akhbar", "replay", str(corpus_file), "--port", "0", "--limit-per-source", "2",
-         "--faults", "status503=/cnn/"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "COLUMNS": "200"})
+        [
+            sys.executable,
+            "-m",
+            "akhbar",
+            "replay",
+            str(corpus_file),
+            "--port",
+            "0",
+            "--limit-per-source",
+            "2",
+            "--faults",
+            "status503=/cnn/",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     try:
         base = process.stdout.readline().strip()
         assert base.startswith("http://127.0.0.1:")
@@ -207,12 +248,20 @@ def test_cli_serves_until_interrupted(corpus_file: Path) -> None:
 
 
 def test_cli_refuses_unknown_faults_and_busy_ports(replay: ReplayServer, corpus_file: Path) -> None:
-    bad = subprocess.run([sys.executable, "-m", "akhbar", "replay", str(corpus_file), "--faults", "gremlins"],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "akhbar", "replay", str(corpus_file), "--faults", "gremlins"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "unknown fault 'gremlins'" in bad.stderr
     port = replay.base_url.rsplit(":", 1)[1]
-    busy = subprocess.run([sys.executable, "-m", "akhbar", "replay", str(corpus_file), "--port", port],
-                          capture_output=True, text=True, timeout=60)
+    busy = subprocess.run(
+        [sys.executable, "-m", "akhbar", "replay", str(corpus_file), "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert busy.returncode == 2 and "already in use" in busy.stderr
 
 

@@ -19,9 +19,19 @@ from akhbar.replay.printed import EGYPTIAN_MONTHS, LEVANTINE_MONTHS
 
 from .conftest import PER_SOURCE, SOURCES
 
-BODY_CLASS = {"orbit": "story-body__inner", "cnn": "article-content", "f24": "t-content__body",
-              "sky": "article-body", "arabiya": "article-body", "portal": "news-text", "gulf": "entry-content"}
-NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+BODY_CLASS = {
+    "orbit": "story-body__inner",
+    "cnn": "article-content",
+    "f24": "t-content__body",
+    "sky": "article-body",
+    "arabiya": "article-body",
+    "portal": "news-text",
+    "gulf": "entry-content",
+}
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
 
 
 def decode(response: httpx.Response, source: str) -> str:
@@ -71,7 +81,9 @@ def test_article_pages_carry_title_body_and_boilerplate(replay: ReplayServer, by
                 assert tree.get("lang") == "ar" and tree.get("dir") == "rtl"
                 assert [h.text_content() for h in tree.xpath("//h1")] == [record["title"]]
                 assert tree.findtext(".//title") == f"{record['title']} - {profile.title}"
-                paras = [p.text_content() for p in tree.xpath(f"//div[@class='{BODY_CLASS[profile.layout]}']/p")]
+                paras = [
+                    p.text_content() for p in tree.xpath(f"//div[@class='{BODY_CLASS[profile.layout]}']/p")
+                ]
                 assert paras == [line.strip() for line in record["text"].split("\n") if line.strip()]
                 canonical = tree.xpath("//link[@rel='canonical']/@href")
                 assert canonical == ([entry["url"]] if profile.canonical else [])
@@ -152,8 +164,11 @@ def test_charset_cases(replay: ReplayServer) -> None:
 
 
 def test_characters_outside_windows_1256_survive_as_references(replay: ReplayServer, by_id: dict) -> None:
-    entry = next(a for a in articles_of(replay.manifest(), "alriyadh")
-                 if "ٱ" in by_id[a["id"]]["text"] or "ی" in by_id[a["id"]]["text"])
+    entry = next(
+        a
+        for a in articles_of(replay.manifest(), "alriyadh")
+        if "ٱ" in by_id[a["id"]]["text"] or "ی" in by_id[a["id"]]["text"]
+    )
     html = httpx.get(entry["url"]).content.decode("cp1256")
     assert "&#1649;" in html or "&#1740;" in html
     text = by_class(lxml.html.fromstring(html), "entry-content")[0].text_content()
@@ -231,7 +246,9 @@ def test_root_sections_static_and_info_pages(replay: ReplayServer) -> None:
     manifest = replay.manifest()
     with httpx.Client() as client:
         root = lxml.html.fromstring(client.get(replay.url("/")).text)
-        assert {urljoin(replay.base_url, h) for h in root.xpath("//li/a/@href")} == {s["home"] for s in manifest["sources"]}
+        assert {urljoin(replay.base_url, h) for h in root.xpath("//li/a/@href")} == {
+            s["home"] for s in manifest["sources"]
+        }
         home = next(s["home"] for s in manifest["sources"] if s["name"] == "CNN")
         tree = lxml.html.fromstring(client.get(home).text)
         menu = [urljoin(home, h) for h in tree.xpath("//nav//a/@href")]

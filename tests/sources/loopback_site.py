@@ -34,7 +34,9 @@ class LoopbackSite:
                 page = site.pages.get(self.path) or Page(b"not found", 404, "text/plain")
                 self.send_response(page.status)
                 self.send_header("Content-Type", page.content_type)
-                self.send_header("Content-Length", str(len(page.body) if page.length is None else page.length))
+                self.send_header(
+                    "Content-Length", str(len(page.body) if page.length is None else page.length)
+                )
                 for name, value in page.headers.items():
                     self.send_header(name, value)
                 self.end_headers()

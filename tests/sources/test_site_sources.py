@@ -26,13 +26,16 @@ PER_SITE = 15  # the issue's case: 45 published articles, of which the old ids s
 ENV = {"AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0"}
 
 
-@pytest.mark.parametrize(("url", "prefix", "sid"), [
-    ("https://www.bbc.com/arabic", "https://www.bbc.com/arabic/", "bbc-com-arabic"),
-    ("https://www.france24.com/ar/", "https://www.france24.com/ar/", "france24-com-ar"),
-    ("https://www.dw.com/ar/rss.xml", "https://www.dw.com/ar/", "dw-com-ar"),
-    ("https://www.hespress.com/", "https://www.hespress.com/", "hespress-com"),
-    ("http://127.0.0.1:8123/cnn/", "http://127.0.0.1:8123/cnn/", "127-0-0-1-cnn"),
-])
+@pytest.mark.parametrize(
+    ("url", "prefix", "sid"),
+    [
+        ("https://www.bbc.com/arabic", "https://www.bbc.com/arabic/", "bbc-com-arabic"),
+        ("https://www.france24.com/ar/", "https://www.france24.com/ar/", "france24-com-ar"),
+        ("https://www.dw.com/ar/rss.xml", "https://www.dw.com/ar/", "dw-com-ar"),
+        ("https://www.hespress.com/", "https://www.hespress.com/", "hespress-com"),
+        ("http://127.0.0.1:8123/cnn/", "http://127.0.0.1:8123/cnn/", "127-0-0-1-cnn"),
+    ],
+)
 def test_ids_come_from_host_and_path_prefix(url: str, prefix: str, sid: str) -> None:
     assert home_prefix(url) == prefix and source_id_for(url) == sid
 
@@ -43,7 +46,9 @@ def test_an_article_belongs_to_the_longest_home_prefix() -> None:
     f24 = Source(id="france24-com-ar", name="فرانس 24", home="https://www.france24.com/ar/")
     sources = [bbc, arabic, f24]
     assert owner_of("https://www.bbc.com/arabic/articles/c1", sources) is arabic
-    assert owner_of("http://bbc.com/arabic/articles/c1", sources) is arabic  # scheme and www. do not split a site
+    assert (
+        owner_of("http://bbc.com/arabic/articles/c1", sources) is arabic
+    )  # scheme and www. do not split a site
     assert owner_of("https://www.bbc.com/news/world-1", sources) is bbc
     assert owner_of("https://www.bbc.com/arabicxyz", sources) is bbc  # a prefix ends at a path segment
     assert owner_of("https://www.france24.com/fr/x", sources) is None
@@ -55,13 +60,31 @@ def test_names_come_from_the_site_not_from_a_feed_title() -> None:
     assert strip_tagline("Hespress - هسبريس جريدة إلكترونية مغربية") == "Hespress"
     assert strip_tagline("أخبار العالم | سكاي نيوز عربية", ["سكاي نيوز عربية"]) == "سكاي نيوز عربية"
     url = "https://x.example/"
-    assert page_name('<html><head><meta property="og:site_name" content="الجزيرة نت">'
-                     "<title>الرئيسية - الجزيرة</title></head></html>", url) == "الجزيرة نت"
-    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "publisher": {"@type": "Organization",
-                                                                                  "name": "العربية"}}
-    assert page_name(f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script>'
-                     "<title>خبر - موقع</title></head></html>", url) == "العربية"
-    assert page_name("<html><head><title>الصفحة الرئيسية | بي بي سي عربي</title></head></html>", url) == "بي بي سي عربي"
+    assert (
+        page_name(
+            '<html><head><meta property="og:site_name" content="الجزيرة نت">'
+            "<title>الرئيسية - الجزيرة</title></head></html>",
+            url,
+        )
+        == "الجزيرة نت"
+    )
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "publisher": {"@type": "Organization", "name": "العربية"},
+    }
+    assert (
+        page_name(
+            f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script>'
+            "<title>خبر - موقع</title></head></html>",
+            url,
+        )
+        == "العربية"
+    )
+    assert (
+        page_name("<html><head><title>الصفحة الرئيسية | بي بي سي عربي</title></head></html>", url)
+        == "بي بي سي عربي"
+    )
     assert page_name("<html><head></head></html>", url) == "x.example"
 
 
@@ -113,46 +136,75 @@ def test_three_sites_under_one_host_are_three_sources(three_sites: ReplayServer,
     assert len({a.source for a in articles}) == len(SITES)
 
 
-ARTICLE = ("<html><head><title>{title} - موقع الاختبار</title></head><body><article><h1>{title}</h1>"
-           + "<p>" + "قالت مصادر رسمية إن الاجتماع ناقش تطورات الأوضاع الاقتصادية في المنطقة وسبل تعزيز التعاون. " * 12
-           + "</p><p>" + "وأضافت المصادر أن الجانبين اتفقا على مواصلة المشاورات خلال الأسابيع المقبلة. " * 10
-           + "</p></article></body></html>")
+ARTICLE = (
+    "<html><head><title>{title} - موقع الاختبار</title></head><body><article><h1>{title}</h1>"
+    + "<p>"
+    + "قالت مصادر رسمية إن الاجتماع ناقش تطورات الأوضاع الاقتصادية في المنطقة وسبل تعزيز التعاون. " * 12
+    + "</p><p>"
+    + "وأضافت المصادر أن الجانبين اتفقا على مواصلة المشاورات خلال الأسابيع المقبلة. " * 10
+    + "</p></article></body></html>"
+)
 
 
 def rss(base: str, items: list[tuple[str, str]]) -> bytes:
     """An RSS 2.0 feed of (path, title) items."""
-    entries = "".join(f"<item><title>{t}</title><link>{base}{p}</link><guid>{base}{p}</guid>"
-                      "<pubDate>Mon, 30 Nov 2026 01:00:00 GMT</pubDate></item>" for p, t in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>آخر الأخبار - موقع الاختبار'
-            f"</title><link>{base}/news/</link>{entries}</channel></rss>").encode()
+    entries = "".join(
+        f"<item><title>{t}</title><link>{base}{p}</link><guid>{base}{p}</guid>"
+        "<pubDate>Mon, 30 Nov 2026 01:00:00 GMT</pubDate></item>"
+        for p, t in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>آخر الأخبار - موقع الاختبار'
+        f"</title><link>{base}/news/</link>{entries}</channel></rss>"
+    ).encode()
 
 
 def sitemap(base: str, paths: list[str]) -> bytes:
     """A plain sitemap of paths."""
     urls = "".join(f"<url><loc>{base}{p}</loc></url>" for p in paths)
-    return (f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"{urls}</urlset>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{urls}</urlset>"
+    ).encode()
 
 
-@pytest.mark.parametrize("gone", [Page(b"gone", 404, "text/plain"), Page(b"gone", 410, "text/plain"),
-                                  Page(b"", 301, headers={"Location": "/news/"})], ids=["404", "410", "moved-to-html"])
+@pytest.mark.parametrize(
+    "gone",
+    [
+        Page(b"gone", 404, "text/plain"),
+        Page(b"gone", 410, "text/plain"),
+        Page(b"", 301, headers={"Location": "/news/"}),
+    ],
+    ids=["404", "410", "moved-to-html"],
+)
 def test_a_source_whose_feed_moved_finds_it_again_and_goes_on(store, gone: Page) -> None:
     with LoopbackSite() as site:
         base = site.base_url
         items = [("/news/2026/a1", "الخبر الأول"), ("/news/2026/a2", "الخبر الثاني")]
-        site.pages.update({
-            "/robots.txt": Page(f"User-agent: *\nAllow: /\nSitemap: {base}/news/sitemap-news.xml\n"
-                                f"Sitemap: {base}/sport/sitemap-news.xml\n".encode(), content_type="text/plain"),
-            "/news/": Page(f'<html><head><title>الرئيسية - موقع الاختبار</title><link rel="alternate" '
-                           f'type="application/rss+xml" href="{base}/news/feeds/all.xml"></head><body></body></html>'
-                           .encode()),
-            "/news/feeds/all.xml": Page(rss(base, items), content_type="application/rss+xml"),
-            "/news/sitemap-news.xml": Page(sitemap(base, [p for p, _ in items]), content_type="application/xml"),
-            "/sport/sitemap-news.xml": Page(sitemap(base, ["/sport/x"]), content_type="application/xml"),
-        } | {path: Page(ARTICLE.format(title=title).encode()) for path, title in items})
+        site.pages.update(
+            {
+                "/robots.txt": Page(
+                    f"User-agent: *\nAllow: /\nSitemap: {base}/news/sitemap-news.xml\n"
+                    f"Sitemap: {base}/sport/sitemap-news.xml\n".encode(),
+                    content_type="text/plain",
+                ),
+                "/news/": Page(
+                    f'<html><head><title>الرئيسية - موقع الاختبار</title><link rel="alternate" '
+                    f'type="application/rss+xml" href="{base}/news/feeds/all.xml"></head><body></body></html>'.encode()
+                ),
+                "/news/feeds/all.xml": Page(rss(base, items), content_type="application/rss+xml"),
+                "/news/sitemap-news.xml": Page(
+                    sitemap(base, [p for p, _ in items]), content_type="application/xml"
+                ),
+                "/sport/sitemap-news.xml": Page(sitemap(base, ["/sport/x"]), content_type="application/xml"),
+            }
+            | {path: Page(ARTICLE.format(title=title).encode()) for path, title in items}
+        )
         old_feed = f"{base}/news/rss.xml"  # gone now: the site moved it
         site.pages["/news/rss.xml"] = gone
-        store.upsert_source(Source(id="test-news", name="موقع الاختبار", home=f"{base}/news/", feeds=[old_feed]))
+        store.upsert_source(
+            Source(id="test-news", name="موقع الاختبار", home=f"{base}/news/", feeds=[old_feed])
+        )
         settings = load_settings(env=ENV | {"AKHBAR_RETRIES": "0", "AKHBAR_POLL_MIN": "0.01"})
 
         async def run():
@@ -170,12 +222,16 @@ def test_a_source_whose_feed_moved_finds_it_again_and_goes_on(store, gone: Page)
     assert "/sport/sitemap-news.xml" not in site.paths()
 
 
-@pytest.mark.parametrize("module", ["akhbar.sources", "akhbar.fetch", "akhbar.fetch.crawler", "akhbar.sources.opml"])
+@pytest.mark.parametrize(
+    "module", ["akhbar.sources", "akhbar.fetch", "akhbar.fetch.crawler", "akhbar.sources.opml"]
+)
 def test_each_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -207,8 +263,13 @@ def test_a_store_from_before_paths_gives_each_site_its_articles(any_store) -> No
     old = Source(id="127-0-0-1", name="فرانس 24", home=f"{base}/france24/", feeds=[f"{base}/france24/ar/rss"])
     any_store.upsert_source(old)  # the last of three adds that overwrote each other
     urls = {site: [f"{base}/{site}/2024/{i}" for i in range(3)] for site in SITES}
-    any_store.write_articles([Article(url=u, title=f"عنوان {u[-1]}", text="نص " + u, source=old.id)
-                              for site in SITES for u in urls[site]])
+    any_store.write_articles(
+        [
+            Article(url=u, title=f"عنوان {u[-1]}", text="نص " + u, source=old.id)
+            for site in SITES
+            for u in urls[site]
+        ]
+    )
     moved = {}
     for site in SITES:
         source = Source(id=source_id_for(f"{base}/{site}/"), name=site, home=f"{base}/{site}/")
@@ -219,4 +280,6 @@ def test_a_store_from_before_paths_gives_each_site_its_articles(any_store) -> No
     for article in any_store.iter_articles():
         by_source.setdefault(article.source, []).append(article.url)
     assert {k: sorted(v) for k, v in by_source.items()} == {f"127-0-0-1-{s}": sorted(urls[s]) for s in SITES}
-    assert claim_articles(any_store, Source(id="root", name="r", home=f"{base}/")) == 0  # never from a longer prefix
+    assert (
+        claim_articles(any_store, Source(id="root", name="r", home=f"{base}/")) == 0
+    )  # never from a longer prefix

@@ -25,8 +25,14 @@ def test_default_sources_cover_the_arab_world() -> None:
     assert len(sources) >= 30
     assert len({s.id for s in sources}) == len(sources)
     countries = {s.country for s in sources}
-    for region in ({"EG"}, {"SA", "AE", "QA", "KW", "BH", "OM"}, {"LB", "JO", "SY"}, {"IQ"}, {"MA", "DZ", "TN", "LY"},
-                   {"GB", "FR", "DE", "RU", "US", "TR"}):
+    for region in (
+        {"EG"},
+        {"SA", "AE", "QA", "KW", "BH", "OM"},
+        {"LB", "JO", "SY"},
+        {"IQ"},
+        {"MA", "DZ", "TN", "LY"},
+        {"GB", "FR", "DE", "RU", "US", "TR"},
+    ):
         assert countries & region, region
     for source in sources:
         assert any(ord(ch) in ARABIC for ch in source.name), source.id
@@ -41,9 +47,16 @@ def test_install_defaults_is_idempotent(store) -> None:
 
 
 def test_opml_round_trip() -> None:
-    sources = default_sources()[:5] + [Source(id="x", name='اسم "مقتبس" & رمز', home="https://x.example/",
-                                              feeds=["https://x.example/feed?a=1&b=2"],
-                                              sitemaps=["https://x.example/sitemap-news.xml"], country="EG")]
+    sources = default_sources()[:5] + [
+        Source(
+            id="x",
+            name='اسم "مقتبس" & رمز',
+            home="https://x.example/",
+            feeds=["https://x.example/feed?a=1&b=2"],
+            sitemaps=["https://x.example/sitemap-news.xml"],
+            country="EG",
+        )
+    ]
     assert parse_opml(export_opml(sources)) == sources
 
 
@@ -55,10 +68,14 @@ def test_opml_from_another_reader_groups_feeds_by_site() -> None:
     </outline></body></opml>"""
     sources = parse_opml(opml)
     assert [(s.id, s.feeds) for s in sources] == [
-        ("hespress-com", ["https://www.hespress.com/feed", "https://www.hespress.com/sport/feed"])]
+        ("hespress-com", ["https://www.hespress.com/feed", "https://www.hespress.com/sport/feed"])
+    ]
 
 
-@pytest.mark.parametrize("text", ["<html/>", "not xml at all <", '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><opml>&e;</opml>'])
+@pytest.mark.parametrize(
+    "text",
+    ["<html/>", "not xml at all <", '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><opml>&e;</opml>'],
+)
 def test_bad_opml_is_refused_clearly(text: str) -> None:
     try:
         sources = parse_opml(text)
@@ -115,7 +132,9 @@ def test_cli_add_list_export_import(one_site: ReplayServer, tmp_path: Path) -> N
     other = f"sqlite:///{tmp_path / 'b.db'}"
     imported = runner.invoke(app, ["sources", "import", str(opml), "--db", other], env=env)
     assert imported.exit_code == 0 and "1 sources" in imported.stdout
-    refused = runner.invoke(app, ["sources", "add", home, "--db", db], env={"AKHBAR_ALLOW_PRIVATE_HOSTS": "0"})
+    refused = runner.invoke(
+        app, ["sources", "add", home, "--db", db], env={"AKHBAR_ALLOW_PRIVATE_HOSTS": "0"}
+    )
     assert refused.exit_code == 2
     crawled = runner.invoke(app, ["crawl", "--once", "--db", db], env=env)
     assert crawled.exit_code == 0, crawled.output

@@ -15,8 +15,14 @@ from akhbar.store import open_store
 def corpus_article(n: int) -> Article:
     """A small article of a few recurring stories."""
     topic = ["كوريا الشمالية تسلم حاويات إلى روسيا", "زلزال قوي يضرب اليابان", "الانتخابات في مصر"][n % 3]
-    return Article(url=f"http://example.com/news/{n}", title=f"{topic} {n}", text=f"قال المتحدث إن {topic}. الخبر {n}.",
-                   source=f"src{n % 4}", published=datetime(2018, 5, 1, n % 24, tzinfo=UTC), external_id=f"T-{n}")
+    return Article(
+        url=f"http://example.com/news/{n}",
+        title=f"{topic} {n}",
+        text=f"قال المتحدث إن {topic}. الخبر {n}.",
+        source=f"src{n % 4}",
+        published=datetime(2018, 5, 1, n % 24, tzinfo=UTC),
+        external_id=f"T-{n}",
+    )
 
 
 @pytest.fixture

@@ -21,8 +21,14 @@ pytestmark = pytest.mark.postgres
 def article(n: int) -> Article:
     """A small article of a few recurring stories."""
     topic = ["كوريا الشمالية تسلم حاويات إلى روسيا", "زلزال قوي يضرب اليابان", "الانتخابات في مصر"][n % 3]
-    return Article(url=f"http://example.com/news/{n}", title=f"{topic} {n}", text=f"قال المتحدث إن {topic}. الخبر {n}.",
-                   source=f"src{n % 4}", published=datetime(2018, 5, 1, n % 24, tzinfo=UTC), external_id=f"T-{n}")
+    return Article(
+        url=f"http://example.com/news/{n}",
+        title=f"{topic} {n}",
+        text=f"قال المتحدث إن {topic}. الخبر {n}.",
+        source=f"src{n % 4}",
+        published=datetime(2018, 5, 1, n % 24, tzinfo=UTC),
+        external_id=f"T-{n}",
+    )
 
 
 @pytest.fixture
@@ -50,9 +56,17 @@ def test_sqlite_store_moves_to_postgres_whole(sqlite_url, pg_url):
         for a in old.iter_articles():
             b = new.get_article(a.id)
             assert (b.url, b.title, b.text, b.published, b.story_id, b.duplicate_group) == (
-                a.url, a.title, a.text, a.published, a.story_id, a.duplicate_group)
+                a.url,
+                a.title,
+                a.text,
+                a.published,
+                a.story_id,
+                a.duplicate_group,
+            )
             assert [t.slug for t in new.article_tags(a.id)] == [t.slug for t in old.article_tags(a.id)]
-        assert {h.id for h in new.search("زلزال", limit=50).hits} == {h.id for h in old.search("زلزال", limit=50).hits}
+        assert {h.id for h in new.search("زلزال", limit=50).hits} == {
+            h.id for h in old.search("زلزال", limit=50).hits
+        }
         assert new.term_document_frequencies(["زلزال"]) == old.term_document_frequencies(["زلزال"])
         assert [s.id for s in new.top_stories()] == [s.id for s in old.top_stories()]
         assert new.source_health("src0").fetches == 1 and new.get_source("src0").feeds == ["http://x/rss"]

@@ -28,7 +28,10 @@ def test_both_backends_implement_every_declared_method_with_its_parameters():
         assert not backend.__abstractmethods__, backend
         for name in SQLStore.__abstractmethods__:
             wanted = list(inspect.signature(getattr(SQLStore, name)).parameters)
-            assert list(inspect.signature(getattr(backend, name)).parameters) == wanted, (backend.__name__, name)
+            assert list(inspect.signature(getattr(backend, name)).parameters) == wanted, (
+                backend.__name__,
+                name,
+            )
 
 
 def test_url_options_are_split_from_libpq_ones():
@@ -39,9 +42,13 @@ def test_url_options_are_split_from_libpq_ones():
 def test_lexemes_are_stored_verbatim(pg_url):
     tricky = ["o'neil", "back\\slash", "covid-19", "3.5", "كوري"]
     with psycopg.connect(split_url(pg_url)[0]) as conn:
-        vector = conn.execute("SELECT %s::tsvector", (tsvector_literal(tricky[:2], tricky[2:]),)).fetchone()[0]
+        vector = conn.execute("SELECT %s::tsvector", (tsvector_literal(tricky[:2], tricky[2:]),)).fetchone()[
+            0
+        ]
         for term in tricky:
-            assert conn.execute("SELECT %s::tsvector @@ %s::tsquery", (vector, tsquery_literal([[term]]))).fetchone()[0]
+            assert conn.execute(
+                "SELECT %s::tsvector @@ %s::tsquery", (vector, tsquery_literal([[term]]))
+            ).fetchone()[0]
 
 
 def test_search_uses_the_analyzer_terms(pg_url):
@@ -81,7 +88,8 @@ def test_store_reconnects_after_its_connections_are_killed(pg_url):
     store.write_articles([article(1)])
     with psycopg.connect(split_url(pg_url)[0], autocommit=True) as admin:
         killed = admin.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s", (schema,)
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s",
+            (schema,),
         ).fetchone()[0]
     assert killed >= 1
     assert store.article_count() == 1  # a read retries on a fresh connection

@@ -10,8 +10,14 @@ from akhbar.store.postgres import placeholders
 
 def article(n: int, topic: str = "زلزال قوي يضرب اليابان") -> Article:
     """A small dated article."""
-    return Article(url=f"http://example.com/{n}", title=f"{topic} {n}", text=f"قال المتحدث إن {topic}. الخبر {n}.",
-                   source=f"src{n % 2}", published=datetime(2018, 5, 1, n, tzinfo=UTC), external_id=f"E-{n}")
+    return Article(
+        url=f"http://example.com/{n}",
+        title=f"{topic} {n}",
+        text=f"قال المتحدث إن {topic}. الخبر {n}.",
+        source=f"src{n % 2}",
+        published=datetime(2018, 5, 1, n, tzinfo=UTC),
+        external_id=f"E-{n}",
+    )
 
 
 def test_placeholders_become_psycopg_ones_and_percent_signs_stay_literal():
@@ -31,7 +37,9 @@ def test_lists_longer_than_a_chunk_are_asked_in_chunks(store):
     wanted = [ids[5], 999_999, ids[0], ids[7], ids[2], ids[6], ids[1]]
     assert [a.id for a in store.get_articles(wanted)] == [i for i in wanted if i != 999_999]
     assert set(store.article_terms(ids)) == set(ids)
-    assert store.article_ids_for_external([f"E-{n}" for n in range(8)]) == {f"E-{n}": ids[n] for n in range(8)}
+    assert store.article_ids_for_external([f"E-{n}" for n in range(8)]) == {
+        f"E-{n}": ids[n] for n in range(8)
+    }
     group = store.save_duplicate_group(0, ids[0], ids)
     assert {a.duplicate_group for a in store.get_articles(ids)} == {group}
     story = Story(id=0, title="زلزال", article_ids=ids[:4], sources=["src0", "src1"])
@@ -48,7 +56,8 @@ def test_upserts_replace_once(store):
         store.save_signature(outcome.article_id, datetime(2018, 5, 1, tzinfo=UTC), "h", minhash)
         store.save_article_profile(outcome.article_id, minhash.hex())
     assert store.recent_signatures(datetime(2018, 1, 1, tzinfo=UTC)) == [
-        (outcome.article_id, datetime(2018, 5, 1, tzinfo=UTC), b"\x02")]
+        (outcome.article_id, datetime(2018, 5, 1, tzinfo=UTC), b"\x02")
+    ]
     assert store.article_profiles([outcome.article_id]) == {outcome.article_id: "02"}
     assert store.rows("SELECT count(*) AS n FROM relate_signatures") == [{"n": 1}]
 

@@ -32,14 +32,19 @@ def test_locked_store_gives_a_clear_error(tmp_path):
     path = tmp_path / "locked.db"
     open_store(f"sqlite:///{path}").close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sqlite3, time
             c = sqlite3.connect({str(path)!r}, isolation_level=None)
             c.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
             time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

@@ -64,11 +64,13 @@ def test_aliases_map_corpus_ids(store):
 
 
 def test_search_ranks_title_matches_and_highlights(store):
-    store.write_articles([
-        make_article(1, title="أخبار الاقتصاد", text="روسيا تتحدث عن الاقتصاد. " * 3),
-        make_article(2, title="روسيا تستقبل الزعيم", text="زيارة إلى روسيا."),
-        make_article(3, title="رياضة", text="مباراة كرة قدم."),
-    ])
+    store.write_articles(
+        [
+            make_article(1, title="أخبار الاقتصاد", text="روسيا تتحدث عن الاقتصاد. " * 3),
+            make_article(2, title="روسيا تستقبل الزعيم", text="زيارة إلى روسيا."),
+            make_article(3, title="رياضة", text="مباراة كرة قدم."),
+        ]
+    )
     page = store.search("روسيا")
     assert page.total == 2
     assert page.hits[0].title == "روسيا تستقبل الزعيم"
@@ -78,10 +80,12 @@ def test_search_ranks_title_matches_and_highlights(store):
 
 
 def test_search_filters_by_source_and_date(store):
-    store.write_articles([
-        make_article(1, source="a", published=datetime(2018, 1, 1, tzinfo=UTC)),
-        make_article(2, source="b", published=datetime(2018, 6, 1, tzinfo=UTC)),
-    ])
+    store.write_articles(
+        [
+            make_article(1, source="a", published=datetime(2018, 1, 1, tzinfo=UTC)),
+            make_article(2, source="b", published=datetime(2018, 6, 1, tzinfo=UTC)),
+        ]
+    )
     assert [h.id for h in store.search("كوريا", source="b").hits] == [2]
     assert store.search("كوريا", since=datetime(2018, 3, 1, tzinfo=UTC)).total == 1
     assert store.search("كوريا", until=datetime(2018, 3, 1, tzinfo=UTC)).total == 1
@@ -103,7 +107,9 @@ def test_transaction_rolls_back_everything(store):
 
 def test_tags_replace_and_count(store):
     [outcome] = store.write_articles([make_article(1)])
-    store.set_article_tags(outcome.article_id, [Tag("kwry", "كوريا الشمالية", "place", 2.0), Tag("rws", "روسيا", "place", 1.0)])
+    store.set_article_tags(
+        outcome.article_id, [Tag("kwry", "كوريا الشمالية", "place", 2.0), Tag("rws", "روسيا", "place", 1.0)]
+    )
     store.set_article_tags(outcome.article_id, [Tag("rws", "روسيا", "place", 1.5)])
     assert [t.name for t in store.article_tags(outcome.article_id)] == ["روسيا"]
     assert store.get_tag("rws").score == 1.0 and store.get_tag("kwry").score == 0.0
@@ -111,7 +117,9 @@ def test_tags_replace_and_count(store):
 
 
 def test_stories_and_duplicate_groups(store):
-    ids = [o.article_id for o in store.write_articles([make_article(i, source=f"s{i % 2}") for i in range(3)])]
+    ids = [
+        o.article_id for o in store.write_articles([make_article(i, source=f"s{i % 2}") for i in range(3)])
+    ]
     story_id = store.save_story(Story(0, "قصة", article_ids=ids, sources=["s0", "s1"]))
     for i in ids:
         store.assign_story(i, story_id)
@@ -157,11 +165,16 @@ def test_term_frequencies_follow_inserts_and_updates(store):
 
 
 def test_match_terms_ranks_and_excludes(store):
-    ids = [o.article_id for o in store.write_articles([
-        make_article(1, title="زلزال اليابان", text="زلزال قوي يضرب اليابان"),
-        make_article(2, title="اقتصاد", text="البورصة في اليابان"),
-        make_article(3, title="رياضة", text="مباراة كرة قدم"),
-    ])]
+    ids = [
+        o.article_id
+        for o in store.write_articles(
+            [
+                make_article(1, title="زلزال اليابان", text="زلزال قوي يضرب اليابان"),
+                make_article(2, title="اقتصاد", text="البورصة في اليابان"),
+                make_article(3, title="رياضة", text="مباراة كرة قدم"),
+            ]
+        )
+    ]
     groups = [[t] for t in dict.fromkeys(__import__("akhbar").text.terms("زلزال اليابان"))]
     ranked = store.match_terms(groups, limit=10)
     assert [i for i, _ in ranked][:2] == ids[:2] and ranked[0][1] > ranked[1][1]
@@ -232,10 +245,12 @@ def test_full_page_completes_a_partial_article_with_the_same_text(store):
 
 
 def test_or_fallback_puts_articles_with_more_query_words_first(store):
-    store.write_articles([
-        make_article(1, title="زلزال", text="زلزال زلزال زلزال زلزال في المنطقة. زلزال آخر."),
-        make_article(2, title="أخبار آسيا", text="ضرب زلزال اليابان صباح اليوم."),
-    ])
+    store.write_articles(
+        [
+            make_article(1, title="زلزال", text="زلزال زلزال زلزال زلزال في المنطقة. زلزال آخر."),
+            make_article(2, title="أخبار آسيا", text="ضرب زلزال اليابان صباح اليوم."),
+        ]
+    )
     page = store.search("زلزال اليابان بركان")
     assert page.total == 2
     assert [hit.id for hit in page.hits][0] == store.article_id_for_url("http://example.com/2")

@@ -27,7 +27,14 @@ def test_tokens_are_json_lines_with_display_offsets() -> None:
     lines = run("tokens", "قال الرئیس ١٥٠٠\n").splitlines()
     records = [json.loads(line) for line in lines]
     assert [r["text"] for r in records] == ["قال", "الرئيس", "١٥٠٠"]
-    assert records[1] == {"text": "الرئيس", "start": 4, "end": 10, "key": "الرييس", "kind": "word", "term": "رييس"}
+    assert records[1] == {
+        "text": "الرئيس",
+        "start": 4,
+        "end": 10,
+        "key": "الرييس",
+        "kind": "word",
+        "term": "رييس",
+    }
     assert records[0]["term"] is None
 
 
@@ -42,14 +49,23 @@ def test_unknown_mode_is_a_clear_error() -> None:
 
 def test_through_the_command_line() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "akhbar", "text", "key"], input="مُحَمَّدٌ\n", capture_output=True, text=True, check=False
+        [sys.executable, "-m", "akhbar", "text", "key"],
+        input="مُحَمَّدٌ\n",
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "محمد\n"
 
 
 def test_unknown_mode_on_the_command_line_is_one_line_and_exit_2() -> None:
-    done = subprocess.run([sys.executable, "-m", "akhbar", "text", "stem"], input="", capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "akhbar", "text", "stem"],
+        input="",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr == "error: unknown mode 'stem': choose one of normalize, key, tokens, terms\n"

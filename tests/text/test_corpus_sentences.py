@@ -36,5 +36,13 @@ def test_real_articles_offsets_keys_and_terms(shared: Path) -> None:
 
 def test_real_headlines(shared: Path) -> None:
     # Sky News Arabia and CNN Arabic spell Netanyahu differently; the title of the dev stories shows both
-    assert terms("إيران: نتانياهو كاذب وكلامه عن النووي \"مبتذل\"")[:3] == ["ايران", "نتانياه", "كاذب"]
-    assert terms("الوكالة الذرية: لا مؤشر لبرنامج إيراني نووي بعد 2009") == ["كال", "ذري", "موشر", "لبرنامج", "اير", "نوو", "2009"]
+    assert terms('إيران: نتانياهو كاذب وكلامه عن النووي "مبتذل"')[:3] == ["ايران", "نتانياه", "كاذب"]
+    assert terms("الوكالة الذرية: لا مؤشر لبرنامج إيراني نووي بعد 2009") == [
+        "كال",
+        "ذري",
+        "موشر",
+        "لبرنامج",
+        "اير",
+        "نوو",
+        "2009",
+    ]

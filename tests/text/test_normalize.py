@@ -17,7 +17,10 @@ from akhbar.text import fold, is_persian_or_urdu, key, normalize
         ("نص\u200b مع\u00ad فراغ\ufeff", "نص مع فراغ"),  # zero-width space, soft hyphen, BOM
         ("  كلمة\t\tأخرى  ", "كلمة أخرى"),
         ("فقرة أولى\n\n\n  فقرة ثانية", "فقرة أولى\nفقرة ثانية"),
-        ("الولایات المتحدة کوریا الشمالیة", "الولايات المتحدة كوريا الشمالية"),  # Persian keyboard, Arabic text
+        (
+            "الولایات المتحدة کوریا الشمالیة",
+            "الولايات المتحدة كوريا الشمالية",
+        ),  # Persian keyboard, Arabic text
         ("تفشی إیبولا فی الکونغو", "تفشي إيبولا في الكونغو"),
         ("مُحَمَّد", "مُحَمَّد"),  # diacritics stay in the display form
         ("أإآ ى ة", "أإآ ى ة"),  # ordinary Arabic letters unchanged
@@ -54,7 +57,9 @@ def test_seed_page_tags_fold_together() -> None:
     assert key("كوريا الشمالیة") == key("كوريا الشمالية")
 
 
-@pytest.mark.parametrize(("a", "b"), [("مسؤول", "مسئول"), ("إسرائيل", "اسرائيل"), ("القاهرة", "القاهره"), ("ميسى", "ميسي")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("مسؤول", "مسئول"), ("إسرائيل", "اسرائيل"), ("القاهرة", "القاهره"), ("ميسى", "ميسي")]
+)
 def test_key_matches_spelling_variants(a: str, b: str) -> None:
     assert key(a) == key(b)
 
@@ -88,7 +93,12 @@ def test_never_raises_and_key_is_idempotent(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF) | st.sampled_from(" \n\u200c\u200f\u0640")))
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
+        | st.sampled_from(" \n\u200c\u200f\u0640")
+    )
+)
 def test_key_is_idempotent_on_arabic_script(text: str) -> None:
     k = key(text)
     assert key(k) == k

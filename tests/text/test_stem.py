@@ -59,7 +59,7 @@ def test_terms_drop_stop_words_and_stem() -> None:
 
 
 def test_term_of_matches_terms_for_every_word_token() -> None:
-    text = "أعلن وزير الخارجية بـ\"الكارثة\" لـCNN، ١٥٠٠ دولار"
+    text = 'أعلن وزير الخارجية بـ"الكارثة" لـCNN، ١٥٠٠ دولار'
     from_tokens = [term_of(t.key) for t in tokens(text) if t.kind != "hashtag"]
     assert [t for t in from_tokens if t] == terms(text)
     assert term_of("وهو") is None and term_of("في") is None

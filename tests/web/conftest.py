@@ -65,10 +65,21 @@ def hostile_articles() -> list[Article]:
     """Articles whose title, text, URL and source try to inject markup."""
     when = datetime(2018, 5, 1, 11, 0, tzinfo=UTC)
     return [
-        Article(url="http://evil.example/1", title=XSS_TITLE, text=XSS_TEXT, source="evil", published=when,
-                category="<b>cat</b>"),
-        Article(url="javascript:alert(1)", title="رابط أصلي خطر", text="نص عادي عن كوريا الشمالية.", source="evil",
-                published=when),
+        Article(
+            url="http://evil.example/1",
+            title=XSS_TITLE,
+            text=XSS_TEXT,
+            source="evil",
+            published=when,
+            category="<b>cat</b>",
+        ),
+        Article(
+            url="javascript:alert(1)",
+            title="رابط أصلي خطر",
+            text="نص عادي عن كوريا الشمالية.",
+            source="evil",
+            published=when,
+        ),
     ]
 
 
@@ -79,7 +90,9 @@ def ensure_story_and_tags(store: Store, korea_ids: list[int]) -> tuple[int, str]
     if with_story:
         story_id = max(with_story, key=lambda a: len(store.get_story(a.story_id).sources)).story_id
     else:
-        story = Story(id=0, title=articles[0].title, first_seen=articles[-1].published, last_seen=articles[0].published)
+        story = Story(
+            id=0, title=articles[0].title, first_seen=articles[-1].published, last_seen=articles[0].published
+        )
         story.article_ids = [a.id for a in articles]
         story.sources = list(dict.fromkeys(a.source for a in articles))
         story_id = store.save_story(story, central_article_id=articles[0].id)
@@ -88,8 +101,10 @@ def ensure_story_and_tags(store: Store, korea_ids: list[int]) -> tuple[int, str]
     tagged = [t for a in korea_ids[:5] for t in store.article_tags(a)]
     if tagged:
         return story_id, tagged[0].slug
-    tags = [Tag(slug="كوريا-الشمالية", name="كوريا الشمالية", type="place", score=1.0),
-            Tag(slug="روسيا", name="روسيا", type="place", score=0.5)]
+    tags = [
+        Tag(slug="كوريا-الشمالية", name="كوريا الشمالية", type="place", score=1.0),
+        Tag(slug="روسيا", name="روسيا", type="place", score=0.5),
+    ]
     for article_id in korea_ids:
         store.set_article_tags(article_id, tags)
     return story_id, tags[0].slug
@@ -108,19 +123,39 @@ def web_data(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     pipeline = Pipeline.default(store)
     import_corpora([corpus], pipeline)
     pipeline.ingest(hostile_articles())
-    store.upsert_source(Source(id="BBC", name="بي بي سي عربي", home="https://www.bbc.com/arabic",
-                               feeds=["https://feeds.bbci.co.uk/arabic/rss.xml"]))
-    store.upsert_source(Source(id="evil", name='<script>alert("src")</script>مصدر', home="javascript:alert(3)"))
-    store.log_fetch(FetchResult(url="https://feeds.bbci.co.uk/arabic/rss.xml", status=200, elapsed=0.2, bytes=1000,
-                                source="BBC"))
-    store.log_fetch(FetchResult(url="https://feeds.bbci.co.uk/arabic/rss.xml", status=None, elapsed=20.0,
-                                source="BBC", error="ConnectError: no route to host"))
+    store.upsert_source(
+        Source(
+            id="BBC",
+            name="بي بي سي عربي",
+            home="https://www.bbc.com/arabic",
+            feeds=["https://feeds.bbci.co.uk/arabic/rss.xml"],
+        )
+    )
+    store.upsert_source(
+        Source(id="evil", name='<script>alert("src")</script>مصدر', home="javascript:alert(3)")
+    )
+    store.log_fetch(
+        FetchResult(
+            url="https://feeds.bbci.co.uk/arabic/rss.xml", status=200, elapsed=0.2, bytes=1000, source="BBC"
+        )
+    )
+    store.log_fetch(
+        FetchResult(
+            url="https://feeds.bbci.co.uk/arabic/rss.xml",
+            status=None,
+            elapsed=20.0,
+            source="BBC",
+            error="ConnectError: no route to host",
+        )
+    )
     korea = store.search("كوريا الشمالية", limit=30).hits
     korea_ids = [h.id for h in korea if h.source != "evil"]
     assert len(korea_ids) >= 5, "the sample must hold North Korea articles"
     story_id, tag_slug = ensure_story_and_tags(store, korea_ids)
     xss_id = store.article_id_for_url("http://evil.example/1")
-    yield WebData(store=store, path=path, korea_ids=korea_ids, xss_id=xss_id, story_id=story_id, tag_slug=tag_slug)
+    yield WebData(
+        store=store, path=path, korea_ids=korea_ids, xss_id=xss_id, story_id=story_id, tag_slug=tag_slug
+    )
     store.close()
 
 
@@ -141,8 +176,13 @@ def client(web_data: WebData, settings: Settings) -> Iterator[TestClient]:
 def live_server(web_data: WebData, settings: Settings) -> Iterator[str]:
     """The app served by uvicorn in a thread on a free port; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(create_app(web_data.store, settings), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        create_app(web_data.store, settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

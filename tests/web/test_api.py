@@ -31,8 +31,19 @@ def test_articles_filters(client, web_data):
 def test_article_detail_has_tags_story_read_also_similar(client, web_data):
     article_id = web_data.korea_ids[0]
     body = client.get(f"/api/v1/articles/{article_id}").json()
-    for key in ("id", "title", "text", "source", "source_name", "url", "published", "tags", "story",
-                "read_also", "similar"):
+    for key in (
+        "id",
+        "title",
+        "text",
+        "source",
+        "source_name",
+        "url",
+        "published",
+        "tags",
+        "story",
+        "read_also",
+        "similar",
+    ):
         assert key in body
     assert body["id"] == article_id
     assert any(t["slug"] == web_data.tag_slug for t in body["tags"])
@@ -62,7 +73,9 @@ def test_tag_endpoint(client, web_data):
     assert body["tag"]["slug"] == web_data.tag_slug
     assert 0 < len(body["results"]) <= 3
     if body["next"]:
-        more = client.get(f"/api/v1/tags/{web_data.tag_slug}", params={"limit": 3, "cursor": body["next"]}).json()
+        more = client.get(
+            f"/api/v1/tags/{web_data.tag_slug}", params={"limit": 3, "cursor": body["next"]}
+        ).json()
         assert not {a["id"] for a in more["results"]} & {a["id"] for a in body["results"]}
 
 
@@ -81,7 +94,9 @@ def test_search_finds_persian_spelling_and_pages(client):
     assert body["total"] >= 3 and len(body["results"]) == 3
     assert any("<mark>" in r["snippet"] for r in body["results"])
     assert body["next"]
-    more = client.get("/api/v1/search", params={"q": "کوریا الشمالیة", "limit": 3, "cursor": body["next"]}).json()
+    more = client.get(
+        "/api/v1/search", params={"q": "کوریا الشمالیة", "limit": 3, "cursor": body["next"]}
+    ).json()
     assert not {r["id"] for r in more["results"]} & {r["id"] for r in body["results"]}
     filtered = client.get("/api/v1/search", params={"q": "كوريا", "source": "BBC"}).json()
     assert filtered["results"] and {r["source"] for r in filtered["results"]} == {"BBC"}
@@ -94,7 +109,9 @@ def test_bad_input_gets_problem_json(client):
     problem(client.get("/api/v1/sources/nothing-here"), 404)
     problem(client.get("/api/v1/articles/abc"), 422)
     problem(client.get("/api/v1/articles", params={"cursor": "not-a-cursor"}), 400)
-    problem(client.get("/api/v1/articles", params={"cursor": "bzo1"}), 400)  # an offset cursor where a time one goes
+    problem(
+        client.get("/api/v1/articles", params={"cursor": "bzo1"}), 400
+    )  # an offset cursor where a time one goes
     problem(client.get("/api/v1/stories", params={"cursor": "dDp4"}), 400)
     problem(client.get("/api/v1/articles", params={"limit": 0}), 422)
     problem(client.get("/api/v1/articles", params={"limit": 101}), 422)
@@ -107,12 +124,23 @@ def test_bad_input_gets_problem_json(client):
 def test_api_caching_headers(client):
     response = client.get("/api/v1/articles", params={"limit": 5})
     etag = response.headers["etag"]
-    assert client.get("/api/v1/articles", params={"limit": 5}, headers={"If-None-Match": etag}).status_code == 304
-    assert client.get("/api/v1/articles", params={"limit": 6}, headers={"If-None-Match": etag}).status_code == 200
+    assert (
+        client.get("/api/v1/articles", params={"limit": 5}, headers={"If-None-Match": etag}).status_code
+        == 304
+    )
+    assert (
+        client.get("/api/v1/articles", params={"limit": 6}, headers={"If-None-Match": etag}).status_code
+        == 200
+    )
 
 
 def test_source_writes_need_the_admin_token(client):
-    new = {"id": "newsrc", "name": "مصدر جديد", "home": "https://example.com", "feeds": ["https://example.com/rss"]}
+    new = {
+        "id": "newsrc",
+        "name": "مصدر جديد",
+        "home": "https://example.com",
+        "feeds": ["https://example.com/rss"],
+    }
     problem(client.post("/api/v1/sources", json=new), 401)
     problem(client.post("/api/v1/sources", json=new, headers={"Authorization": "Bearer wrong"}), 401)
     auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -133,16 +161,27 @@ def test_writes_are_disabled_without_a_token(web_data):
     from akhbar.web import create_app
 
     with TestClient(create_app(web_data.store, Settings(admin_token=None))) as no_token:
-        body = problem(no_token.post("/api/v1/sources", json={"id": "x", "name": "x"},
-                                     headers={"Authorization": "Bearer "}), 403)
+        body = problem(
+            no_token.post(
+                "/api/v1/sources", json={"id": "x", "name": "x"}, headers={"Authorization": "Bearer "}
+            ),
+            403,
+        )
         assert "disabled" in body["detail"]
         problem(no_token.delete("/api/v1/sources/BBC", headers={"Authorization": "Bearer x"}), 403)
 
 
 def test_openapi_and_local_docs(client):
     spec = client.get("/openapi.json").json()
-    for path in ("/api/v1/articles", "/api/v1/articles/{article_id}", "/api/v1/stories", "/api/v1/stories/{story_id}",
-                 "/api/v1/tags/{slug}", "/api/v1/sources", "/api/v1/search"):
+    for path in (
+        "/api/v1/articles",
+        "/api/v1/articles/{article_id}",
+        "/api/v1/stories",
+        "/api/v1/stories/{story_id}",
+        "/api/v1/tags/{slug}",
+        "/api/v1/sources",
+        "/api/v1/search",
+    ):
         assert path in spec["paths"], path
     assert "post" in spec["paths"]["/api/v1/sources"]
     docs = client.get("/docs")

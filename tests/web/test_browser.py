@@ -17,8 +17,15 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 
@@ -35,8 +42,12 @@ def install_chromium() -> None:
     wait = ["-o", "DPkg::Lock::Timeout=300"]
     for attempt in range(APT_ATTEMPTS):
         subprocess.run(["apt-get", *wait, "update", "-qq"], check=False, capture_output=True, timeout=900)
-        done = subprocess.run(["apt-get", *wait, "install", "-y", "-qq", "chromium"], capture_output=True,
-                              timeout=1200, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        done = subprocess.run(
+            ["apt-get", *wait, "install", "-y", "-qq", "chromium"],
+            capture_output=True,
+            timeout=1200,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
         if done.returncode == 0 and Path(CHROMIUM).exists():
             return
         if attempt + 1 < APT_ATTEMPTS:
@@ -135,14 +146,19 @@ def test_hostile_article_runs_no_script(phone, web_data):
 
 def test_other_pages_fit_a_phone(phone, web_data):
     page = phone
-    for path, name in (("/sources", "sources-390"), ("/sources/BBC", "source-390"),
-                       ("/search?q=%D8%B1%D9%88%D8%B3%D9%8A%D8%A7&page=2", "search-page2-390")):
+    for path, name in (
+        ("/sources", "sources-390"),
+        ("/sources/BBC", "source-390"),
+        ("/search?q=%D8%B1%D9%88%D8%B3%D9%8A%D8%A7&page=2", "search-page2-390"),
+    ):
         page.goto(page.base + path)
         check(page, name)
     response = page.goto(page.base + "/no-such-page")
     assert response.status == 404
     assert page.locator("h1").inner_text() == "الصفحة غير موجودة"
-    page.errors[:] = [e for e in page.errors if "status of 404" not in e]  # the page's own status, not an asset
+    page.errors[:] = [
+        e for e in page.errors if "status of 404" not in e
+    ]  # the page's own status, not an asset
     check(page, "404-390")
 
 
@@ -151,8 +167,11 @@ def test_desktop_layout(browser, live_server, web_data):
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-    for path, name in (("/", "home-desktop"), (f"/stories/{web_data.story_id}", "story-desktop"),
-                       (f"/articles/{web_data.korea_ids[0]}", "article-desktop")):
+    for path, name in (
+        ("/", "home-desktop"),
+        (f"/stories/{web_data.story_id}", "story-desktop"),
+        (f"/articles/{web_data.korea_ids[0]}", "article-desktop"),
+    ):
         page.goto(live_server + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

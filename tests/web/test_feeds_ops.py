@@ -82,9 +82,17 @@ def test_micro_cache_reuses_answers_and_forgets_after_writes(web_data, settings)
         again = cached_client.get("/api/v1/sources")
         assert again.content == first.content and app.state.answers.hits == 1
         assert again.headers["content-security-policy"].count("default-src") == 1
-        assert cached_client.get("/api/v1/sources", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+        assert (
+            cached_client.get("/api/v1/sources", headers={"If-None-Match": first.headers["etag"]}).status_code
+            == 304
+        )
         auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-        assert cached_client.post("/api/v1/sources", json={"id": "cachetest", "name": "م"}, headers=auth).status_code == 201
+        assert (
+            cached_client.post(
+                "/api/v1/sources", json={"id": "cachetest", "name": "م"}, headers=auth
+            ).status_code
+            == 201
+        )
         after = cached_client.get("/api/v1/sources").json()
         assert "cachetest" in {s["id"] for s in after["results"]}
         assert cached_client.delete("/api/v1/sources/cachetest", headers=auth).status_code == 204

@@ -139,7 +139,10 @@ def test_cursors_with_huge_ids_are_refused(client, caplog):
         cursor = time_cursor("2018-05-01T10:00:00Z", number)
         problem(client.get("/api/v1/articles", params={"cursor": cursor}), 400)
         assert client.get("/latest", params={"before": cursor}).status_code == 400
-    assert client.get("/latest", params={"before": time_cursor("2018-05-01T10:00:00Z", MAX_ID)}).status_code == 200
+    assert (
+        client.get("/latest", params={"before": time_cursor("2018-05-01T10:00:00Z", MAX_ID)}).status_code
+        == 200
+    )
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
@@ -147,11 +150,17 @@ def test_cursors_with_huge_ids_are_refused(client, caplog):
 
 
 def test_head_on_every_get_route(client, web_data):
-    values = {"{article_id}": str(web_data.korea_ids[0]), "{story_id}": str(web_data.story_id),
-              "{slug}": quote(web_data.tag_slug), "{source_id}": "BBC"}
+    values = {
+        "{article_id}": str(web_data.korea_ids[0]),
+        "{story_id}": str(web_data.story_id),
+        "{slug}": quote(web_data.tag_slug),
+        "{source_id}": "BBC",
+    }
     queries = {"/api/v1/search": "?q=" + quote("كوريا"), "/search/feed.xml": "?q=" + quote("كوريا")}
     routers = (api.router, docs.router, feeds.router, ops.router, pages.router)
-    paths = [route.path for router in routers for route in router.routes if "GET" in getattr(route, "methods", ())]
+    paths = [
+        route.path for router in routers for route in router.routes if "GET" in getattr(route, "methods", ())
+    ]
     paths.append("/openapi.json")
     assert "/healthz" in paths and "/api/v1/articles/{article_id}" in paths and len(set(paths)) >= 25
     for template in [*paths, "/static/akhbar.css"]:
@@ -172,8 +181,10 @@ def test_the_token_is_checked_before_the_body(empty_store):
     settings = Settings(admin_token=ADMIN_TOKEN, max_request_bytes=4096)
     with serving(empty_store, settings) as client:
         for body in (b'{"id": "bad id!", "feeds": "no"}', b"{not json", b"x" * 100_000):
-            refused = problem(client.post("/api/v1/sources", content=body,
-                                          headers={"Content-Type": "application/json"}), 401)
+            refused = problem(
+                client.post("/api/v1/sources", content=body, headers={"Content-Type": "application/json"}),
+                401,
+            )
             assert refused["detail"] == "a valid bearer token is required"
 
 
@@ -210,9 +221,11 @@ def test_feed_links_come_from_the_base_url(client):
 
 
 def test_atom_hrefs_are_http_and_xml_clean():
-    entries = [FeedEntry(1, "عنوان\x01", "مصدر", None, "javascript:alert(1)"),
-               FeedEntry(2, "title", "src", "2018-05-01T10:00:00Z", "http://example.com/a\x01b\x0b"),
-               FeedEntry(3, "title", "src", None, " data:text/html,x")]
+    entries = [
+        FeedEntry(1, "عنوان\x01", "مصدر", None, "javascript:alert(1)"),
+        FeedEntry(2, "title", "src", "2018-05-01T10:00:00Z", "http://example.com/a\x01b\x0b"),
+        FeedEntry(3, "title", "src", None, " data:text/html,x"),
+    ]
     body = atom_feed("feed", "http://site/", "http://site/feed.xml?q=\x01", entries, "http://site")
     root = ET.fromstring(body)  # well-formed
     via = [link.get("href") for link in root.iter(f"{ATOM}link") if link.get("rel") == "via"]
@@ -221,11 +234,19 @@ def test_atom_hrefs_are_http_and_xml_clean():
 
 
 def test_the_base_url_setting():
-    env = {"AKHBAR_BASE_URL": "https://akhbar.example/", "AKHBAR_MAX_REQUEST_BYTES": "1024",
-           "AKHBAR_WEB_CACHE_ENTRIES": "10", "AKHBAR_WEB_CACHE_BYTES": "65536"}
+    env = {
+        "AKHBAR_BASE_URL": "https://akhbar.example/",
+        "AKHBAR_MAX_REQUEST_BYTES": "1024",
+        "AKHBAR_WEB_CACHE_ENTRIES": "10",
+        "AKHBAR_WEB_CACHE_BYTES": "65536",
+    }
     loaded = load_settings(env, toml_path=None)
     assert (loaded.base_url, loaded.max_request_bytes, loaded.web_cache_entries, loaded.web_cache_bytes) == (
-        "https://akhbar.example/", 1024, 10, 65536)
+        "https://akhbar.example/",
+        1024,
+        10,
+        65536,
+    )
     assert site_base_url(loaded) == "https://akhbar.example"
     assert site_base_url(Settings()) == "http://127.0.0.1:8000"
     assert site_base_url(Settings(base_url="https://news.example/")) == "https://news.example"
@@ -235,9 +256,16 @@ def test_the_base_url_setting():
 
 # private addresses ----------------------------------------------------------------------------
 
-PRIVATE_URLS = ["http://169.254.169.254/latest/meta-data", "http://10.1.2.3/feed", "http://[::1]:8000/rss",
-                "http://0x7f000001/", "http://127.1/", "http://2130706433/", "http://[::ffff:127.0.0.1]/",
-                "http://[2002:7f00:1::]/"]
+PRIVATE_URLS = [
+    "http://169.254.169.254/latest/meta-data",
+    "http://10.1.2.3/feed",
+    "http://[::1]:8000/rss",
+    "http://0x7f000001/",
+    "http://127.1/",
+    "http://2130706433/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[2002:7f00:1::]/",
+]
 
 
 @pytest.mark.parametrize("url", PRIVATE_URLS)
@@ -245,7 +273,9 @@ def test_the_admin_api_refuses_private_addresses(empty_store, url):
     settings = Settings(admin_token=ADMIN_TOKEN)
     with serving(empty_store, settings) as client:
         for field in ({"home": url}, {"feeds": [url]}, {"sitemaps": ["http://93.184.216.34/s.xml", url]}):
-            refused = problem(client.post("/api/v1/sources", json={"id": "x", "name": "x", **field}, headers=AUTH), 422)
+            refused = problem(
+                client.post("/api/v1/sources", json={"id": "x", "name": "x", **field}, headers=AUTH), 422
+            )
             assert "AKHBAR_ALLOW_PRIVATE_HOSTS" in refused["detail"]
     assert empty_store.list_sources() == []
 
@@ -253,8 +283,9 @@ def test_the_admin_api_refuses_private_addresses(empty_store, url):
 def test_private_addresses_when_allowed(empty_store):
     settings = Settings(admin_token=ADMIN_TOKEN, allow_private_hosts=True)
     with serving(empty_store, settings) as client:
-        added = client.post("/api/v1/sources", json={"id": "local", "name": "محلي", "feeds": PRIVATE_URLS},
-                            headers=AUTH)
+        added = client.post(
+            "/api/v1/sources", json={"id": "local", "name": "محلي", "feeds": PRIVATE_URLS}, headers=AUTH
+        )
         assert added.status_code == 201 and added.json()["feeds"] == PRIVATE_URLS
 
 
@@ -303,26 +334,57 @@ with TestClient(create_app(store, Settings()), raise_server_exceptions=False) as
 
 def can_mount_read_only() -> bool:
     """True when this process may make a private read-only bind mount (root in a mount namespace)."""
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount --bind / /mnt && mount -o remount,ro,bind /mnt"],
-                           capture_output=True, check=False)
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount --bind / /mnt && mount -o remount,ro,bind /mnt"],
+        capture_output=True,
+        check=False,
+    )
     return probe.returncode == 0
 
 
-@pytest.mark.skipif(shutil.which("unshare") is None or not can_mount_read_only(),
-                    reason="needs unshare and mount rights for a read-only bind mount")
+@pytest.mark.skipif(
+    shutil.which("unshare") is None or not can_mount_read_only(),
+    reason="needs unshare and mount rights for a read-only bind mount",
+)
 def test_read_routes_on_a_read_only_store(web_data, tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
     with sqlite3.connect(web_data.path) as original, sqlite3.connect(folder / "web.db") as copy:
         original.backup(copy)
-    paths = ["/", "/latest", f"/articles/{web_data.korea_ids[0]}", f"/stories/{web_data.story_id}", "/sources",
-             "/sources/BBC", "/search?q=" + quote("كوريا"), "/feed.xml", "/api/v1/articles",
-             "/api/v1/search?q=" + quote("كوريا"), "/healthz", "/metrics"]
-    script = (f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && "
-              f'exec "$0" -c "$1" "$2" "$3"')
-    done = subprocess.run(["unshare", "-m", "sh", "-c", script, sys.executable, READ_ONLY_PROBE,
-                           f"sqlite:///{folder / 'web.db'}", json.dumps(paths)],
-                          capture_output=True, text=True, check=False, env=os.environ)
+    paths = [
+        "/",
+        "/latest",
+        f"/articles/{web_data.korea_ids[0]}",
+        f"/stories/{web_data.story_id}",
+        "/sources",
+        "/sources/BBC",
+        "/search?q=" + quote("كوريا"),
+        "/feed.xml",
+        "/api/v1/articles",
+        "/api/v1/search?q=" + quote("كوريا"),
+        "/healthz",
+        "/metrics",
+    ]
+    script = (
+        f'mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && exec "$0" -c "$1" "$2" "$3"'
+    )
+    done = subprocess.run(
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            script,
+            sys.executable,
+            READ_ONLY_PROBE,
+            f"sqlite:///{folder / 'web.db'}",
+            json.dumps(paths),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     statuses = json.loads(done.stdout.strip().splitlines()[-1])
     assert statuses == {"read_only": True, **dict.fromkeys(paths, 200)}

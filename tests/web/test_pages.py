@@ -34,7 +34,10 @@ def test_home_category_filter_keeps_only_that_category(client, web_data):
     category = some_category(web_data.store)
     html = page(client, "/?category=" + quote(category))
     assert 'aria-current="page">' in html
-    ids = [int(i) for i in re.findall(r'class="item-title" href="/articles/(\d+)"', html.split('id="latest-h"')[1])]
+    ids = [
+        int(i)
+        for i in re.findall(r'class="item-title" href="/articles/(\d+)"', html.split('id="latest-h"')[1])
+    ]
     assert ids
     for article in web_data.store.get_articles(ids):
         assert article.category == category
@@ -74,15 +77,22 @@ def test_article_page_has_the_seed_page_parts(client, web_data):
 
 
 def test_article_page_renders_without_story_or_tags(client, web_data):
-    plain = web_data.store.latest_articles(limit=1, source="aleqtisadiya") or web_data.store.latest_articles(
-        limit=50)[-1:]
+    plain = (
+        web_data.store.latest_articles(limit=1, source="aleqtisadiya")
+        or web_data.store.latest_articles(limit=50)[-1:]
+    )
     html = page(client, f"/articles/{plain[0].id}")
     assert "المصدر:" in html
 
 
 def test_hostile_title_and_text_come_out_inert(client, web_data):
-    for url in (f"/articles/{web_data.xss_id}", "/", "/sources/evil", "/sources",
-                "/search?q=" + quote("عنوان خبيث")):
+    for url in (
+        f"/articles/{web_data.xss_id}",
+        "/",
+        "/sources/evil",
+        "/sources",
+        "/search?q=" + quote("عنوان خبيث"),
+    ):
         html = page(client, url)
         assert "<script>" not in html, url
         assert "<img src=x" not in html, url
@@ -144,8 +154,14 @@ def test_search_bad_input_is_a_clear_arabic_error(client):
 
 
 def test_unknown_ids_are_arabic_404_pages(client):
-    for url in ("/articles/999999", "/stories/999999", "/tags/no-such-tag", "/sources/no-such-source",
-                "/no/such/page", "/articles/abc"):
+    for url in (
+        "/articles/999999",
+        "/stories/999999",
+        "/tags/no-such-tag",
+        "/sources/no-such-source",
+        "/no/such/page",
+        "/articles/abc",
+    ):
         response = client.get(url)
         assert response.status_code in (404, 400), url
         assert '<html lang="ar" dir="rtl">' in response.text
@@ -167,8 +183,9 @@ def test_pages_carry_security_and_cache_headers(client, web_data):
     assert response.headers["last-modified"].endswith("GMT")
     again = client.get(f"/articles/{web_data.korea_ids[0]}", headers={"If-None-Match": etag})
     assert again.status_code == 304 and not again.content
-    since = client.get(f"/articles/{web_data.korea_ids[0]}",
-                       headers={"If-Modified-Since": response.headers["last-modified"]})
+    since = client.get(
+        f"/articles/{web_data.korea_ids[0]}", headers={"If-Modified-Since": response.headers["last-modified"]}
+    )
     assert since.status_code == 304
 
 
@@ -194,6 +211,7 @@ def test_server_error_is_an_arabic_500_without_trace(web_data, settings):
         def __getattr__(self, name):
             def fail(*args, **kwargs):
                 raise RuntimeError("secret internal detail")
+
             return fail
 
     app = create_app(BrokenStore(), settings)  # type: ignore[arg-type]

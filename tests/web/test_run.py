@@ -32,8 +32,15 @@ def running(settings: Settings, crawler: Callable | None = None) -> Iterator[str
     def main() -> None:
         async def go() -> None:
             holder["loop"], holder["stop"] = asyncio.get_running_loop(), asyncio.Event()
-            await run_all(settings, "127.0.0.1", free_port(), crawler=crawler, on_started=started.append,
-                          shutdown=holder["stop"])
+            await run_all(
+                settings,
+                "127.0.0.1",
+                free_port(),
+                crawler=crawler,
+                on_started=started.append,
+                shutdown=holder["stop"],
+            )
+
         try:
             asyncio.run(go())
         except BaseException as exc:  # reported to the test below
@@ -92,8 +99,15 @@ def test_run_serves_and_shows_source_errors_when_a_source_is_down(tmp_path: Path
     db = f"sqlite:///{tmp_path / 'run.db'}"
     store = open_store(db)
     port = down_site
-    store.upsert_source(Source(id="offline", name="مصدر غير متاح", home=f"http://127.0.0.1:{port}/",
-                               feeds=[f"http://127.0.0.1:{port}/rss.xml"], poll_interval=60))
+    store.upsert_source(
+        Source(
+            id="offline",
+            name="مصدر غير متاح",
+            home=f"http://127.0.0.1:{port}/",
+            feeds=[f"http://127.0.0.1:{port}/rss.xml"],
+            poll_interval=60,
+        )
+    )
     store.close()
     settings = Settings(db=db, allow_private_hosts=True, timeout=2.0, crawl_delay=0.0)
     with running(settings) as url:

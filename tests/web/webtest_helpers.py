@@ -7,7 +7,9 @@ import socket
 ADMIN_TOKEN = "test-admin-token"
 BASE_URL = "https://akhbar.example"
 XSS_TITLE = '<script>alert("xss")</script> عنوان <img src=x onerror=alert(1)> خبيث'
-XSS_TEXT = 'فقرة أولى <script>document.title="pwned"</script>\nفقرة ثانية <a href="javascript:alert(1)">رابط</a>'
+XSS_TEXT = (
+    'فقرة أولى <script>document.title="pwned"</script>\nفقرة ثانية <a href="javascript:alert(1)">رابط</a>'
+)
 
 
 def free_port() -> int:

@@ -23,7 +23,8 @@ def timed_import(files: Sequence[Path], db_url: str, store_only: bool = False) -
     flags = ["--store-only"] if store_only else []
     proc = subprocess.Popen(
         [sys.executable, "-m", "akhbar", "import", "--db", db_url, "-q", *flags, *map(str, files)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
@@ -31,8 +32,12 @@ def timed_import(files: Sequence[Path], db_url: str, store_only: bool = False) -
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         err = proc.stderr.read().decode() if proc.stderr else ""
         raise RuntimeError(f"import failed: {err[-2000:]}")
-    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024,
-            "summary": out.strip().splitlines()[-1]}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "summary": out.strip().splitlines()[-1],
+    }
 
 
 def sample_queries(files: Sequence[Path], count: int, seed: int = 7) -> list[str]:
@@ -70,7 +75,9 @@ def search_latency(db_url: str, queries: Sequence[str]) -> dict:
     }
 
 
-def run_import_bench(files: Sequence[Path], runs: int = 3, search_queries: int = 200, store_only: bool = False) -> dict:
+def run_import_bench(
+    files: Sequence[Path], runs: int = 3, search_queries: int = 200, store_only: bool = False
+) -> dict:
     """Median of `runs` fresh imports, then search latency on the last store."""
     articles = sum(1 for path in files for line in iter_corpus(path) if line.article)
     results = []

@@ -27,8 +27,15 @@ from akhbar import text as analyzer
 from akhbar.store import open_store
 
 # kind, weight
-MIX = (("home", 15), ("article", 30), ("search", 20), ("api_articles", 10), ("api_article", 10),
-       ("api_search", 5), ("feed", 10))
+MIX = (
+    ("home", 15),
+    ("article", 30),
+    ("search", 20),
+    ("api_articles", 10),
+    ("api_article", 10),
+    ("api_search", 5),
+    ("feed", 10),
+)
 
 
 @dataclass
@@ -81,8 +88,15 @@ def next_url(kind: str, targets: Targets, rng: random.Random) -> str:
     return "/feed.xml"
 
 
-async def client_loop(client: httpx.AsyncClient, targets: Targets, deadline: float, seed: int,
-                      times: dict[str, list[float]], errors: dict[str, int], reasons: dict[str, int]) -> None:
+async def client_loop(
+    client: httpx.AsyncClient,
+    targets: Targets,
+    deadline: float,
+    seed: int,
+    times: dict[str, list[float]],
+    errors: dict[str, int],
+    reasons: dict[str, int],
+) -> None:
     """One closed-loop client: request, wait for the answer, request again, until the deadline."""
     rng = random.Random(seed)
     kinds = [k for k, _ in MIX]
@@ -121,17 +135,28 @@ async def load(base_url: str, targets: Targets, clients: int, seconds: float) ->
         await client.get("/healthz")
         started = time.perf_counter()
         deadline = started + seconds
-        await asyncio.gather(*(client_loop(client, targets, deadline, i, times, errors, reasons) for i in range(clients)))
+        await asyncio.gather(
+            *(client_loop(client, targets, deadline, i, times, errors, reasons) for i in range(clients))
+        )
         wall = time.perf_counter() - started
     kinds = {}
     for kind, _ in MIX:
         values = times.get(kind, [])
-        kinds[kind] = {"requests": len(values), "errors": errors.get(kind, 0),
-                       "p50_ms": round(percentile(values, 0.50), 1), "p95_ms": round(percentile(values, 0.95), 1),
-                       "p99_ms": round(percentile(values, 0.99), 1)}
+        kinds[kind] = {
+            "requests": len(values),
+            "errors": errors.get(kind, 0),
+            "p50_ms": round(percentile(values, 0.50), 1),
+            "p95_ms": round(percentile(values, 0.95), 1),
+            "p99_ms": round(percentile(values, 0.99), 1),
+        }
     total = sum(len(v) for v in times.values()) + sum(errors.values())
-    return {"requests": total, "errors": sum(errors.values()), "requests_per_second": round(total / wall, 1),
-            "kinds": kinds, "error_reasons": dict(reasons)}
+    return {
+        "requests": total,
+        "errors": sum(errors.values()),
+        "requests_per_second": round(total / wall, 1),
+        "kinds": kinds,
+        "error_reasons": dict(reasons),
+    }
 
 
 def free_port() -> int:
@@ -144,13 +169,29 @@ def free_port() -> int:
 def start_server(db_url: str, port: int, workers: int = 1) -> subprocess.Popen:
     """`akhbar serve` in a child process; returns once /healthz answers."""
     env = {**os.environ, "AKHBAR_DB": db_url}
-    proc = subprocess.Popen([sys.executable, "-m", "akhbar", "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", str(workers)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "akhbar",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"akhbar serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+            raise RuntimeError(
+                f"akhbar serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
+            )
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return proc
@@ -164,16 +205,24 @@ def summarise(runs: list[dict]) -> dict:
     """Medians over runs of every figure."""
     kinds = {}
     for kind, _ in MIX:
-        kinds[kind] = {key: statistics.median(r["kinds"][kind][key] for r in runs)
-                       for key in ("requests", "p50_ms", "p95_ms", "p99_ms")}
+        kinds[kind] = {
+            key: statistics.median(r["kinds"][kind][key] for r in runs)
+            for key in ("requests", "p50_ms", "p95_ms", "p99_ms")
+        }
         kinds[kind]["errors"] = sum(r["kinds"][kind]["errors"] for r in runs)
     return {
         "runs": len(runs),
         "requests_per_second": statistics.median(r["requests_per_second"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
         "kinds": kinds,
-        "each_run": [{"requests_per_second": r["requests_per_second"], "errors": r["errors"],
-                      "error_reasons": r["error_reasons"]} for r in runs],
+        "each_run": [
+            {
+                "requests_per_second": r["requests_per_second"],
+                "errors": r["errors"],
+                "error_reasons": r["error_reasons"],
+            }
+            for r in runs
+        ],
     }
 
 
@@ -185,8 +234,15 @@ def load_average() -> float | None:
         return None
 
 
-def run_serve_bench(db_url: str, clients: int = 50, seconds: float = 60.0, runs: int = 3,
-                    url: str | None = None, warmup: float = 5.0, workers: int = 1) -> dict:
+def run_serve_bench(
+    db_url: str,
+    clients: int = 50,
+    seconds: float = 60.0,
+    runs: int = 3,
+    url: str | None = None,
+    warmup: float = 5.0,
+    workers: int = 1,
+) -> dict:
     """Start `akhbar serve` (unless `url` is given), warm it up, load it `runs` times; medians as JSON data."""
     targets = pick_targets(db_url)
     proc = None
@@ -203,6 +259,14 @@ def run_serve_bench(db_url: str, clients: int = 50, seconds: float = 60.0, runs:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=15)
-    return {"clients": clients, "seconds": seconds, "workers": workers, "articles": len(targets.article_ids),
-            "queries": len(targets.queries), "cpus": os.cpu_count(), "load_average_before": load_before,
-            "load_average_after": load_average(), **summarise(results)}
+    return {
+        "clients": clients,
+        "seconds": seconds,
+        "workers": workers,
+        "articles": len(targets.article_ids),
+        "queries": len(targets.queries),
+        "cpus": os.cpu_count(),
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        **summarise(results),
+    }

@@ -23,9 +23,15 @@ from akhbar.text.terms import _term_of_word
 
 # Cases where the other tools' normalisation differs from ours, and why ours is right.
 CASES: list[tuple[str, str]] = [
-    ("الولایات المتحدة کوریا الشمالیة", "Persian-keyboard ی/ک in Arabic text: the seed page's tag variants must fold together"),
+    (
+        "الولایات المتحدة کوریا الشمالیة",
+        "Persian-keyboard ی/ک in Arabic text: the seed page's tag variants must fold together",
+    ),
     ("تفشی إیبولا فی الکونغو", "a Persian-keyboard query must find Arabic articles"),
-    ("أحمد إبراهيم آمال", "hamza on alef is a spelling variant in news; pyarabic's normalize_hamza turns it into ء"),
+    (
+        "أحمد إبراهيم آمال",
+        "hamza on alef is a spelling variant in news; pyarabic's normalize_hamza turns it into ء",
+    ),
     ("مسؤول مسئول", "the two hamza seats are one word (Egyptian vs Levantine spelling)"),
     ("ﻻ ﺍﻟﻌﺮﺑﻴﺔ", "presentation forms (old PDFs, copy-paste) are the ordinary letters"),
     ("مر\u200fحبا\u200b بكم", "bidi and zero-width controls split or hide words"),
@@ -51,7 +57,9 @@ def clear_caches() -> None:
     _term_of_word.cache_clear()
 
 
-def megabytes_per_second(fn: Callable[[str], object], texts: Sequence[str], megabytes: float, runs: int) -> dict:
+def megabytes_per_second(
+    fn: Callable[[str], object], texts: Sequence[str], megabytes: float, runs: int
+) -> dict:
     """Median MB/s (UTF-8 bytes over CPU seconds of this process) of fn over the texts."""
     speeds = []
     for _ in range(runs):
@@ -100,9 +108,14 @@ print(json.dumps({"mb_per_s": round(speeds[len(speeds) // 2], 2), "runs": [round
 def camel_figures(python: str, texts: Sequence[str], megabytes: float, runs: int) -> dict:
     """Run camel-tools' normalisation in its own interpreter on the same texts."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
-        json.dump({"texts": list(texts), "megabytes": megabytes, "runs": runs, "cases": [c for c, _ in CASES]}, handle)
+        json.dump(
+            {"texts": list(texts), "megabytes": megabytes, "runs": runs, "cases": [c for c, _ in CASES]},
+            handle,
+        )
     try:
-        done = subprocess.run([python, "-c", CAMEL_SCRIPT, handle.name], capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [python, "-c", CAMEL_SCRIPT, handle.name], capture_output=True, text=True, check=False
+        )
     finally:
         Path(handle.name).unlink(missing_ok=True)
     if done.returncode != 0:
@@ -124,7 +137,11 @@ def run_text_bench(files: Sequence[Path], runs: int = 3, camel_python: str | Non
     texts = corpus_texts(files)
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     result: dict = {
-        "corpus": {"files": [p.name for p in files], "articles": len(texts), "megabytes": round(megabytes, 1)},
+        "corpus": {
+            "files": [p.name for p in files],
+            "articles": len(texts),
+            "megabytes": round(megabytes, 1),
+        },
         "terms": megabytes_per_second(terms, texts, megabytes, runs),
         "key": megabytes_per_second(key, texts, megabytes, runs),
         "normalize": megabytes_per_second(normalize, texts, megabytes, runs),
@@ -145,5 +162,7 @@ def run_text_bench(files: Sequence[Path], runs: int = 3, camel_python: str | Non
             figures["differences"] = differences(key, figures.pop("cases"))
         result["camel_tools"] = figures
     else:
-        result["camel_tools"] = {"error": "not measured: pass --camel-python PATH (a venv with camel-tools --no-deps)"}
+        result["camel_tools"] = {
+            "error": "not measured: pass --camel-python PATH (a venv with camel-tools --no-deps)"
+        }
     return result

@@ -33,10 +33,16 @@ EXIT_INTERRUPTED = 130
 console = Console(highlight=False, soft_wrap=True, markup=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Store URL (default: AKHBAR_DB or sqlite:///akhbar.db).")]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Store URL (default: AKHBAR_DB or sqlite:///akhbar.db).")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-HostOption = Annotated[str | None, typer.Option("--host", help="Address to listen on (default: AKHBAR_HOST or 127.0.0.1).")]
-PortOption = Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port (default: AKHBAR_PORT or 8000).")]
+HostOption = Annotated[
+    str | None, typer.Option("--host", help="Address to listen on (default: AKHBAR_HOST or 127.0.0.1).")
+]
+PortOption = Annotated[
+    int | None, typer.Option("--port", min=1, max=65535, help="Port (default: AKHBAR_PORT or 8000).")
+]
 
 
 def error_line(message: str) -> Text:

@@ -28,7 +28,9 @@ def echo_err(line: str) -> None:
 def crawl(
     db: DbOption = None,
     once: Annotated[bool, typer.Option("--once", help="One pass over the due sources, then exit.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="With --once: poll every source, due or not.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --once: poll every source, due or not.")
+    ] = False,
 ) -> None:
     """Crawl the sources: one pass, or pass after pass until SIGINT/SIGTERM (graceful)."""
     from akhbar.fetch.runner import run_crawl
@@ -47,7 +49,9 @@ def crawl(
 
 
 def serve(
-    db: DbOption = None, host: HostOption = None, port: PortOption = None,
+    db: DbOption = None,
+    host: HostOption = None,
+    port: PortOption = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the web site, JSON API and feeds."""
@@ -63,7 +67,9 @@ def run(db: DbOption = None, host: HostOption = None, port: PortOption = None) -
     from akhbar.supervisor import run_all
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(run_all(settings_with(db), host, port, on_started=lambda url: echo_err(f"Akhbar is serving on {url}")))
+    asyncio.run(
+        run_all(settings_with(db), host, port, on_started=lambda url: echo_err(f"Akhbar is serving on {url}"))
+    )
 
 
 def worker(
@@ -71,14 +77,18 @@ def worker(
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Sources crawled at once (poll jobs).")] = 2,
     until_idle: Annotated[bool, typer.Option("--until-idle", help="Exit once the queue is empty.")] = False,
     no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="Do not enqueue due sources.")] = False,
-    no_lane: Annotated[bool, typer.Option("--no-lane", help="Never take the relate lane (crawl only).")] = False,
+    no_lane: Annotated[
+        bool, typer.Option("--no-lane", help="Never take the relate lane (crawl only).")
+    ] = False,
 ) -> None:
     """Take jobs from the shared PostgreSQL queue (crawl, and the relate lane when free) until stopped."""
     from akhbar.queue import Worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     with opened_store(db) as store:
-        runner = Worker(store, settings_with(db), concurrency=concurrency, scheduler=not no_scheduler, lane=not no_lane)
+        runner = Worker(
+            store, settings_with(db), concurrency=concurrency, scheduler=not no_scheduler, lane=not no_lane
+        )
         try:
             report = runner.run(until_idle=until_idle)
         except KeyboardInterrupt:
@@ -89,26 +99,51 @@ def worker(
 
 
 def replay(
-    corpus: Annotated[list[Path], typer.Argument(help="JSONL or JSONL.gz corpus files.", exists=True, dir_okay=False)],
+    corpus: Annotated[
+        list[Path], typer.Argument(help="JSONL or JSONL.gz corpus files.", exists=True, dir_okay=False)
+    ],
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8900,
-    clock: Annotated[str | None, typer.Option(help="Simulated time START[:SPEED] (START: ISO 8601 or 'start').")] = None,
-    faults: Annotated[str | None, typer.Option(help="Fault spec, e.g. 'latency=0.2,status503=0.1' (see docs/replay.md).")] = None,
-    limit_per_source: Annotated[int | None, typer.Option(help="Serve only the N newest articles of each source.")] = None,
-    port_per_source: Annotated[bool, typer.Option(help="Also serve each site on its own port (PORT+1, PORT+2, ...).")] = False,
+    clock: Annotated[
+        str | None, typer.Option(help="Simulated time START[:SPEED] (START: ISO 8601 or 'start').")
+    ] = None,
+    faults: Annotated[
+        str | None, typer.Option(help="Fault spec, e.g. 'latency=0.2,status503=0.1' (see docs/replay.md).")
+    ] = None,
+    limit_per_source: Annotated[
+        int | None, typer.Option(help="Serve only the N newest articles of each source.")
+    ] = None,
+    port_per_source: Annotated[
+        bool, typer.Option(help="Also serve each site on its own port (PORT+1, PORT+2, ...).")
+    ] = False,
 ) -> None:
     """Serve corpora as local Arabic news sites (feeds, sitemaps, robots.txt, faults) until Ctrl-C."""
     from akhbar.replay.run import run_replay
 
-    run_replay(corpus, host=host, port=port, clock=clock, faults=faults, limit_per_source=limit_per_source,
-               per_source_ports=port_per_source, console=console, err_console=err_console)
+    run_replay(
+        corpus,
+        host=host,
+        port=port,
+        clock=clock,
+        faults=faults,
+        limit_per_source=limit_per_source,
+        per_source_ports=port_per_source,
+        console=console,
+        err_console=err_console,
+    )
 
 
 def demo(
-    corpora: Annotated[list[Path] | None, typer.Argument(help="JSONL(.gz) corpora (default: all shared corpora).")] = None,
-    limit_per_source: Annotated[int, typer.Option(min=0, help="Newest N articles of each source (0: all).")] = 300,
+    corpora: Annotated[
+        list[Path] | None, typer.Argument(help="JSONL(.gz) corpora (default: all shared corpora).")
+    ] = None,
+    limit_per_source: Annotated[
+        int, typer.Option(min=0, help="Newest N articles of each source (0: all).")
+    ] = 300,
     delay: Annotated[float, typer.Option(min=0, help="Crawl delay between requests (seconds).")] = 0.0,
-    replay_port: Annotated[int, typer.Option(min=0, max=65535, help="Port of the replayed sites (0: any free).")] = 0,
+    replay_port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port of the replayed sites (0: any free).")
+    ] = 0,
 ) -> None:
     """Replayed news sites, crawled live and served on the web until Ctrl-C (as `make demo`)."""
     from akhbar.demo import default_corpora

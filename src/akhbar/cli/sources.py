@@ -29,7 +29,9 @@ app = command_group("The outlets Akhbar follows.")
 
 @app.command("add")
 def sources_add(
-    url: Annotated[str, typer.Argument(help="A home page (its feeds are discovered), a feed or a news sitemap.")],
+    url: Annotated[
+        str, typer.Argument(help="A home page (its feeds are discovered), a feed or a news sitemap.")
+    ],
     db: DbOption = None,
     source_id: Annotated[str | None, typer.Option("--id", help="Source id (default: from the host).")] = None,
     name: Annotated[str | None, typer.Option(help="Display name (default: the site's own).")] = None,
@@ -45,8 +47,10 @@ def sources_add(
     with opened_store(db) as store:
         store.upsert_source(source)
         claimed = claim_articles(store, source)
-    console.print(f"added {source.id} ({source.name}): {len(source.feeds)} feeds, {len(source.sitemaps)} sitemaps"
-                  + (f"; {claimed} stored articles under its home moved to it" if claimed else ""))
+    console.print(
+        f"added {source.id} ({source.name}): {len(source.feeds)} feeds, {len(source.sitemaps)} sitemaps"
+        + (f"; {claimed} stored articles under its home moved to it" if claimed else "")
+    )
     for url_ in [*source.feeds, *source.sitemaps]:
         console.print(f"  {url_}")
 
@@ -72,7 +76,9 @@ def sources_import(
 @app.command("export")
 def sources_export(
     db: DbOption = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
 ) -> None:
     """Print (or write) every source as OPML."""
     from akhbar.sources import export_opml
@@ -87,18 +93,25 @@ def sources_export(
 
 def source_data(source: Source, health: SourceHealth) -> dict[str, Any]:
     """A source and its health as JSON-ready data."""
-    return {**asdict(source), "health": {k: (v.isoformat() if isinstance(v, datetime) else v)
-                                         for k, v in asdict(health).items()}}
+    return {
+        **asdict(source),
+        "health": {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(health).items()},
+    }
 
 
 def source_lines(source: Source, health: SourceHealth) -> tuple[Text, str]:
     """A source's two lines of `sources list`: who it is, then how its crawling goes."""
     mean = f"{health.mean_fetch_seconds:.2f} s" if health.mean_fetch_seconds is not None else "-"
-    head = Text.assemble((source.id, "bold"), f" {source.name} ({source.country or '-'}) "
-                         f"{len(source.feeds)} feeds, {len(source.sitemaps)} sitemaps{'' if source.enabled else ' [disabled]'}")
-    return head, (f"    articles {health.articles:,} ({health.articles_per_day}/day), fetches {health.fetches:,}, "
-                  f"errors {health.errors:,}, mean fetch {mean}, last success {health.last_success or '-'}, "
-                  f"last error {health.last_error or '-'} {health.last_error_message or ''}")
+    head = Text.assemble(
+        (source.id, "bold"),
+        f" {source.name} ({source.country or '-'}) "
+        f"{len(source.feeds)} feeds, {len(source.sitemaps)} sitemaps{'' if source.enabled else ' [disabled]'}",
+    )
+    return head, (
+        f"    articles {health.articles:,} ({health.articles_per_day}/day), fetches {health.fetches:,}, "
+        f"errors {health.errors:,}, mean fetch {mean}, last success {health.last_success or '-'}, "
+        f"last error {health.last_error or '-'} {health.last_error_message or ''}"
+    )
 
 
 @app.command("list")

@@ -43,12 +43,19 @@ def init(db: DbOption = None) -> None:
 
 
 def import_(
-    corpus: Annotated[list[Path], typer.Argument(help="JSONL or JSONL.gz corpus files.", exists=True, dir_okay=False)],
+    corpus: Annotated[
+        list[Path], typer.Argument(help="JSONL or JSONL.gz corpus files.", exists=True, dir_okay=False)
+    ],
     db: DbOption = None,
     batch_size: Annotated[int, typer.Option(help="Articles per transaction.")] = 500,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    store_only: Annotated[bool, typer.Option(
-        "--store-only", help="Store and index only (bulk load); `akhbar check --repair` adds tags and stories later.")] = False,
+    store_only: Annotated[
+        bool,
+        typer.Option(
+            "--store-only",
+            help="Store and index only (bulk load); `akhbar check --repair` adds tags and stories later.",
+        ),
+    ] = False,
 ) -> None:
     """Take in corpus files through the pipeline (idempotent; safe to re-run after an interruption)."""
     from akhbar.ingest import count_lines, import_corpora
@@ -57,13 +64,22 @@ def import_(
     with opened_store(db) as store:
         pipeline = Pipeline(store) if store_only else Pipeline.default(store)
         total = sum(count_lines(path) for path in corpus)
-        columns = [TextColumn("importing"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
-                   RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+        columns = [
+            TextColumn("importing"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,}"),
+            RateColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+        ]
         with Progress(*columns, console=err_console, disable=quiet, transient=False) as progress:
             task = progress.add_task("import", total=total)
             try:
                 report = import_corpora(
-                    corpus, pipeline, batch_size=batch_size,
+                    corpus,
+                    pipeline,
+                    batch_size=batch_size,
                     on_batch=lambda n: progress.advance(task, n),
                     on_error=lambda e: progress.console.print(Text.assemble(("rejected", "yellow"), f" {e}")),
                 )
@@ -86,7 +102,9 @@ def print_article(view: dict[str, Any]) -> None:
     if view["tags"]:
         console.print("كلمات دلالية: " + " | ".join(t["name"] for t in view["tags"]))
     if story := view["story"]:
-        console.print(f"القصة: {story['title']} ({len(story['sources'])} مصادر، {story['articles']} مقالات) #{story['id']}")
+        console.print(
+            f"القصة: {story['title']} ({len(story['sources'])} مصادر، {story['articles']} مقالات) #{story['id']}"
+        )
     if also := view["read_also"]:
         console.print(f"إقرأ أيضاً: {also['title']} ({also['source']}) #{also['id']}")
     if view["similar"]:
@@ -133,8 +151,13 @@ def search(
         return
     console.print(f"{page.total} results")
     for hit in page.hits:
-        console.print(Text.assemble((hit.title, "bold"), "  ",
-                                    (f"#{hit.id} {hit.source} {hit.published or ''} {hit.score:.2f}", "dim")))
+        console.print(
+            Text.assemble(
+                (hit.title, "bold"),
+                "  ",
+                (f"#{hit.id} {hit.source} {hit.published or ''} {hit.score:.2f}", "dim"),
+            )
+        )
         console.print(marked(hit.snippet))
         console.print()
 
@@ -146,7 +169,9 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(data)
         return
-    console.print(f"{data['articles']:,} articles, {data['first']} … {data['last']}, {data['bytes'] / 1e6:.1f} MB")
+    console.print(
+        f"{data['articles']:,} articles, {data['first']} … {data['last']}, {data['bytes'] / 1e6:.1f} MB"
+    )
     for name, count in data["sources"].items():
         console.print(f"  {name}: {count:,}")
 

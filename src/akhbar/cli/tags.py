@@ -28,7 +28,9 @@ def read_article(path: str | Path) -> tuple[str, str]:
         except ValueError:
             data = None
         try:
-            data = data if data is not None else json.loads(stripped.splitlines()[0])  # first line of a corpus
+            data = (
+                data if data is not None else json.loads(stripped.splitlines()[0])
+            )  # first line of a corpus
         except ValueError as exc:
             raise ArticleFileError(f"{path}: looks like JSON but is not: {exc}") from exc
         if not isinstance(data, dict) or not isinstance(data.get("text", ""), str):
@@ -40,8 +42,12 @@ def read_article(path: str | Path) -> tuple[str, str]:
 
 
 def tags(
-    file: Annotated[Path, typer.Argument(help="An article: plain text (first line = title) or corpus JSON.",
-                                         exists=True, dir_okay=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="An article: plain text (first line = title) or corpus JSON.", exists=True, dir_okay=False
+        ),
+    ],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -62,9 +68,18 @@ def retag(db: DbOption = None, quiet: Annotated[bool, typer.Option("--quiet", "-
     """Recount tag statistics over the whole store and re-tag (and re-classify) every article."""
     from akhbar.enrich.stage import retag as retag_store
 
-    with opened_store(db) as store, Progress(TextColumn("retagging"), BarColumn(),
-                                             TextColumn("{task.completed:,}/{task.total:,}"), RateColumn(),
-                                             TimeElapsedColumn(), console=err_console, disable=quiet) as progress:
+    with (
+        opened_store(db) as store,
+        Progress(
+            TextColumn("retagging"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,}"),
+            RateColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=quiet,
+        ) as progress,
+    ):
         task = progress.add_task("retag", total=store.article_count())
         done = retag_store(store, on_batch=lambda n: progress.advance(task, n))
     console.print(f"retagged {done} articles")

@@ -35,7 +35,9 @@ def run_text_command(mode: str, stdin: TextIO, stdout: TextIO) -> int:
             stdout.write(" ".join(terms(line)) + "\n")
         else:
             for token in tokens_of_display(normalize(line)):
-                record = asdict(token) | {"term": term_of(token.key) if token.kind in ("word", "latin", "number") else None}
+                record = asdict(token) | {
+                    "term": term_of(token.key) if token.kind in ("word", "latin", "number") else None
+                }
                 stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
 

@@ -5,4 +5,3 @@
 (language.py) and `categorize` (category.py) fill the other two fields; `EnrichStage` (stage.py)
 runs all three in the pipeline.
 """
-

@@ -54,7 +54,7 @@ class Document:
     def span_text(self, start: int, length: int) -> str:
         """The display text of `length` words from word `start`."""
         w = self.words
-        return self.segments[w.segments[start]][w.starts[start]:w.ends[start + length - 1]]
+        return self.segments[w.segments[start]][w.starts[start] : w.ends[start + length - 1]]
 
 
 @lru_cache(maxsize=1 << 18)
@@ -69,8 +69,12 @@ def document_words(segments: list[str]) -> Words:
     words = Words()
     finditer, info = token_pattern().finditer, token_info
     add_tag, add_folded, add_stop = words.tags.append, words.folded.append, words.stops.append
-    add_segment, add_start, add_end, add_run = (words.segments.append, words.starts.append, words.ends.append,
-                                                words.run_starts.append)
+    add_segment, add_start, add_end, add_run = (
+        words.segments.append,
+        words.starts.append,
+        words.ends.append,
+        words.run_starts.append,
+    )
     for index, segment in enumerate(segments):
         broken, previous_end = True, 0
         for match in finditer(segment):
@@ -79,7 +83,11 @@ def document_words(segments: list[str]) -> Words:
                 continue
             start, end = match.span()
             gap = start - previous_end  # one space (the usual case) keeps the run going
-            if gap > 0 and (gap > 1 or segment[previous_end] != " ") and not segment[previous_end:start].isspace():
+            if (
+                gap > 0
+                and (gap > 1 or segment[previous_end] != " ")
+                and not segment[previous_end:start].isspace()
+            ):
                 broken = True
             folded, tag, stop = info(match.group())
             add_tag(tag)

@@ -28,13 +28,13 @@ CATEGORIES = (POLITICS, ECONOMY, SPORT, TECHNOLOGY, CULTURE, HEALTH, SCIENCE, VA
 # Section names (English and Arabic, compared in key form) to categories.
 _SECTIONS = {
     POLITICS: "politics political news world international internationalnews middleeast middle-east "
-              "region local national africa asia europe americas us uk gulf سياسه سياسيه اخبار دولي دوليه عربي "
-              "عالم عالمي محليات محلي الشرق-الاوسط شرق-اوسط",
+    "region local national africa asia europe americas us uk gulf سياسه سياسيه اخبار دولي دوليه عربي "
+    "عالم عالمي محليات محلي الشرق-الاوسط شرق-اوسط",
     ECONOMY: "economy economic business finance financial markets market money energy oil اقتصاد اقتصادي مال "
-             "اعمال اسواق بورصه طاقه",
+    "اعمال اسواق بورصه طاقه",
     SPORT: "sport sports football soccer رياضه رياضي كره-القدم كره",
     TECHNOLOGY: "technology tech science-tech scienceandtech sciencetech digital internet تكنولوجيا تقنيه "
-                "تقنيات علوم-وتكنولوجيا",
+    "تقنيات علوم-وتكنولوجيا",
     CULTURE: "culture cultural arts art entertainment books cinema music ثقافه ثقافي فن فنون ادب سينما",
     HEALTH: "health medicine medical wellbeing صحه طب",
     SCIENCE: "science علوم علم بيئه environment",
@@ -103,18 +103,25 @@ class NaiveBayes:
 
     def to_json(self) -> dict:
         """The shipped form."""
-        return {"classes": list(self.classes), "log_priors": [round(p, 4) for p in self.log_priors],
-                "log_likelihoods": {w: [round(v, 3) for v in row] for w, row in self.log_likelihoods.items()}}
+        return {
+            "classes": list(self.classes),
+            "log_priors": [round(p, 4) for p in self.log_priors],
+            "log_likelihoods": {w: [round(v, 3) for v in row] for w, row in self.log_likelihoods.items()},
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> NaiveBayes:
         """Read the shipped form."""
-        return cls(tuple(data["classes"]), tuple(data["log_priors"]),
-                   {w: tuple(row) for w, row in data["log_likelihoods"].items()})
+        return cls(
+            tuple(data["classes"]),
+            tuple(data["log_priors"]),
+            {w: tuple(row) for w, row in data["log_likelihoods"].items()},
+        )
 
 
-def train_naive_bayes(samples: Iterable[tuple[Counter[str], str]], vocabulary: int = 12000,
-                      min_df: int = 3, alpha: float = 0.5) -> NaiveBayes:
+def train_naive_bayes(
+    samples: Iterable[tuple[Counter[str], str]], vocabulary: int = 12000, min_df: int = 3, alpha: float = 0.5
+) -> NaiveBayes:
     """Fit a multinomial naive Bayes model on (word counts, class) samples, keeping the commonest words."""
     class_docs: Counter[str] = Counter()
     class_words: dict[str, Counter[str]] = {}
@@ -142,6 +149,10 @@ def default_model() -> NaiveBayes:
     return NaiveBayes.from_json(json.loads(gzip.decompress(raw)))
 
 
-def categorize(section: str | None, url: str | None, words: Words, model: NaiveBayes | None = None) -> str | None:
+def categorize(
+    section: str | None, url: str | None, words: Words, model: NaiveBayes | None = None
+) -> str | None:
     """The article's category: its source's section, else its URL, else the classifier's guess."""
-    return section_category(section) or url_category(url) or (model or default_model()).predict(features(words))
+    return (
+        section_category(section) or url_category(url) or (model or default_model()).predict(features(words))
+    )

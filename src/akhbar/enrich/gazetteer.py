@@ -61,13 +61,15 @@ def parse_gazetteer(text: str) -> Gazetteer:
             continue
         fields = line.split("\t")
         if len(fields) < 2 or fields[0] not in ENTITY_TYPES or not fields[1].strip():
-            raise GazetteerError(f"gazetteer line {number}: expected TYPE<TAB>NAME[<TAB>VARIANTS[<TAB>ADJECTIVES]]")
+            raise GazetteerError(
+                f"gazetteer line {number}: expected TYPE<TAB>NAME[<TAB>VARIANTS[<TAB>ADJECTIVES]]"
+            )
         kind, name = fields[0], fields[1].strip()
         entity = Entity(name=name, type=kind, key=tag_key(name))
         variants = [v for v in (fields[2].split("|") if len(fields) > 2 else []) if v.strip()]
         for spelling in (name, *variants):
             spellings.setdefault(tag_key(spelling), entity)
-        for adjective in (fields[3].split("|") if len(fields) > 3 else []):
+        for adjective in fields[3].split("|") if len(fields) > 3 else []:
             for form in adjective_forms(adjective.strip()) if adjective.strip() else []:
                 form_key = tag_key(form)
                 if form_key not in spellings:

@@ -14,13 +14,151 @@ from akhbar import text as analyzer
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 _URDU_LETTERS = re.compile("[\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2\u06d3]")  # ٹ ڈ ڑ ں ھ ہ ے ۓ
-_URDU_WORDS = frozenset(["ہے", "ہیں", "کے", "کی", "کا", "میں", "اور", "سے", "نے", "کو", "پر", "یہ", "وہ", "تھا", "تھے", "گیا", "گئی", "کہ"])
-_PERSIAN_WORDS = frozenset(["است", "را", "که", "می", "این", "آن", "از", "های", "برای", "یک", "شد", "شده", "بود", "اند", "ایم", "هم", "نیز", "باید"])
+_URDU_WORDS = frozenset(
+    [
+        "ہے",
+        "ہیں",
+        "کے",
+        "کی",
+        "کا",
+        "میں",
+        "اور",
+        "سے",
+        "نے",
+        "کو",
+        "پر",
+        "یہ",
+        "وہ",
+        "تھا",
+        "تھے",
+        "گیا",
+        "گئی",
+        "کہ",
+    ]
+)
+_PERSIAN_WORDS = frozenset(
+    [
+        "است",
+        "را",
+        "که",
+        "می",
+        "این",
+        "آن",
+        "از",
+        "های",
+        "برای",
+        "یک",
+        "شد",
+        "شده",
+        "بود",
+        "اند",
+        "ایم",
+        "هم",
+        "نیز",
+        "باید",
+    ]
+)
 _LATIN_WORDS = {
-    "en": frozenset(["the", "and", "of", "to", "in", "is", "that", "for", "it", "was", "on", "with", "as", "by", "at", "from", "this", "be", "are", "have", "has", "said"]),
-    "fr": frozenset(["le", "la", "les", "de", "des", "et", "est", "un", "une", "du", "en", "que", "qui", "dans", "pour", "pas", "sur", "au", "avec", "par", "il", "elle", "a", "été"]),
-    "es": frozenset(["el", "la", "los", "las", "de", "del", "y", "en", "que", "es", "un", "una", "por", "con", "para", "se", "al", "lo", "como", "más"]),
-    "de": frozenset(["der", "die", "das", "und", "ist", "nicht", "ein", "eine", "zu", "den", "mit", "von", "sich", "auf", "für", "im", "dem", "des"]),
+    "en": frozenset(
+        [
+            "the",
+            "and",
+            "of",
+            "to",
+            "in",
+            "is",
+            "that",
+            "for",
+            "it",
+            "was",
+            "on",
+            "with",
+            "as",
+            "by",
+            "at",
+            "from",
+            "this",
+            "be",
+            "are",
+            "have",
+            "has",
+            "said",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "de",
+            "des",
+            "et",
+            "est",
+            "un",
+            "une",
+            "du",
+            "en",
+            "que",
+            "qui",
+            "dans",
+            "pour",
+            "pas",
+            "sur",
+            "au",
+            "avec",
+            "par",
+            "il",
+            "elle",
+            "a",
+            "été",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "de",
+            "del",
+            "y",
+            "en",
+            "que",
+            "es",
+            "un",
+            "una",
+            "por",
+            "con",
+            "para",
+            "se",
+            "al",
+            "lo",
+            "como",
+            "más",
+        ]
+    ),
+    "de": frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "und",
+            "ist",
+            "nicht",
+            "ein",
+            "eine",
+            "zu",
+            "den",
+            "mit",
+            "von",
+            "sich",
+            "auf",
+            "für",
+            "im",
+            "dem",
+            "des",
+        ]
+    ),
 }
 _LATIN_WORD = re.compile(r"[a-zà-ÿ]+")
 SAMPLE_CHARS = 4000
@@ -44,7 +182,10 @@ def _arabic_script_language(sample: str) -> str:
         return "ar"
     words = sample.split()
     urdu = len(_URDU_LETTERS.findall(sample)) + 2 * sum(1 for w in words if w in _URDU_WORDS)
-    persian = 2 * sum(1 for w in words if w in _PERSIAN_WORDS) + len(re.findall("[\u067e\u0686\u0698\u06af]", sample)) // 4
+    persian = (
+        2 * sum(1 for w in words if w in _PERSIAN_WORDS)
+        + len(re.findall("[\u067e\u0686\u0698\u06af]", sample)) // 4
+    )
     return "ur" if urdu > persian else "fa"
 
 

@@ -56,8 +56,17 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"file": str(args.out), "up_to_date": same}))
         return 0 if same else 1
     args.out.write_bytes(gzip.compress(text.encode("utf-8"), 9, mtime=0))
-    print(json.dumps({"file": str(args.out), "words": len(table), "probes": len(probes),
-                      "values": len({quantize(f) for f in table.values()}), "bytes": args.out.stat().st_size}))
+    print(
+        json.dumps(
+            {
+                "file": str(args.out),
+                "words": len(table),
+                "probes": len(probes),
+                "values": len({quantize(f) for f in table.values()}),
+                "bytes": args.out.stat().st_size,
+            }
+        )
+    )
     return 0
 
 

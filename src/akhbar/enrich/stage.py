@@ -26,7 +26,9 @@ def enrich_article(tagger: Tagger, article: Article, observe: bool = True) -> No
     if observe:
         tagger.observe(doc)
     article.tags = tagger.tag_document(doc, counted=observe)
-    article.language = detect_language(f"{article.title}\n{article.text[:LANGUAGE_SAMPLE]}") or article.language
+    article.language = (
+        detect_language(f"{article.title}\n{article.text[:LANGUAGE_SAMPLE]}") or article.language
+    )
     article.category = categorize(article.category, article.url, doc.words)
 
 

@@ -78,8 +78,11 @@ class CorpusStats:
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             return cls(capacity=capacity)
         return cls(
-            n_docs=int(data["n_docs"]), df=Counter(data["df"]), people=Counter(data["people"]),
-            floor=int(data.get("floor", 0)), capacity=capacity,
+            n_docs=int(data["n_docs"]),
+            df=Counter(data["df"]),
+            people=Counter(data["people"]),
+            floor=int(data.get("floor", 0)),
+            capacity=capacity,
         )
 
     @classmethod
@@ -98,8 +101,10 @@ class CorpusStats:
         """True when enough articles were counted since the last save to pay for writing the table."""
         if not self.unsaved:
             return False
-        return (self.unsaved * SAVE_ROWS_PER_ARTICLE >= len(self.df)
-                or time.monotonic() - self.saved_at >= SAVE_EVERY_SECONDS)
+        return (
+            self.unsaved * SAVE_ROWS_PER_ARTICLE >= len(self.df)
+            or time.monotonic() - self.saved_at >= SAVE_EVERY_SECONDS
+        )
 
     def save_if_unsaved(self, store: Store) -> None:
         """Save when anything was counted since the last save (at the end of an import or a crawl pass)."""

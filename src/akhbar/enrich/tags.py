@@ -45,7 +45,9 @@ class Weights:
     cohesion: float = 0.25  # df(phrase) / min df(word) for a phrase to count as cohesive
     min_cohesive_df: int = 3
     sub_ratio: float = 1.3  # a sub-phrase with tf ≤ ratio × tf of its longer selected phrase is dropped
-    entity_floor: float = 6.0  # least specificity of a gazetteer entity or person: frequent names still tag well
+    entity_floor: float = (
+        6.0  # least specificity of a gazetteer entity or person: frequent names still tag well
+    )
 
 
 @dataclass(slots=True)
@@ -110,8 +112,12 @@ class Tagger:
                     if " " not in key:
                         if len(key) < 3 or key.isdigit():
                             continue
-                    elif len(starts) < 2 and key not in people and known_people.get(key, 0) < 2 \
-                            and (df_of(key, 0) < min_df or not cohesive(key)):
+                    elif (
+                        len(starts) < 2
+                        and key not in people
+                        and known_people.get(key, 0) < 2
+                        and (df_of(key, 0) < min_df or not cohesive(key))
+                    ):
                         continue
             bucket = buckets.get(target)
             if bucket is None:
@@ -212,15 +218,27 @@ class Tagger:
 
     def _tag(self, bucket: Scored, doc: Document) -> Tag:
         """The Tag of a chosen candidate, shown in its most frequent clitic-free form."""
-        name = bucket.entity.name if bucket.entity else display_name(doc, bucket.key, bucket.starts or [bucket.first])
-        return Tag(slug=slug_of(bucket.key), name=name, type=bucket.type, score=round(bucket.score, 4), key=bucket.key)
+        name = (
+            bucket.entity.name
+            if bucket.entity
+            else display_name(doc, bucket.key, bucket.starts or [bucket.first])
+        )
+        return Tag(
+            slug=slug_of(bucket.key),
+            name=name,
+            type=bucket.type,
+            score=round(bucket.score, 4),
+            key=bucket.key,
+        )
 
 
 @lru_cache(maxsize=1 << 18)
 def prior_rate(key: str, phrase_factor: float) -> float:
     """The share of articles the general prior expects to hold a candidate (rarest word, damped per word)."""
     words = key.split()
-    rates = [document_rate(max(prior_frequency(w), KNOWN_WORD / 10)) for w in words if w not in analyzer.STOPWORDS]
+    rates = [
+        document_rate(max(prior_frequency(w), KNOWN_WORD / 10)) for w in words if w not in analyzer.STOPWORDS
+    ]
     rate = min(rates) if rates else document_rate(KNOWN_WORD)
     return rate * phrase_factor ** (len(words) - 1)
 

@@ -32,7 +32,9 @@ def labelled_samples(paths: list[Path]) -> list[tuple[datetime | None, Counter[s
             if article is None or (label := section_category(article.category)) is None:
                 continue
             article = clean_article(article)
-            samples.append((article.published, features(document_of(article.title, article.text).words), label))
+            samples.append(
+                (article.published, features(document_of(article.title, article.text).words), label)
+            )
     return samples
 
 
@@ -44,7 +46,9 @@ def accuracy(model: NaiveBayes, samples: list[tuple[Counter[str], str]]) -> floa
 def main(argv: list[str] | None = None) -> None:
     """Train, measure on the later articles, refit on all, write the model."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("ant", nargs="?", type=Path, default=load_settings().shared_path / "corpora" / "ant-v2.1")
+    parser.add_argument(
+        "ant", nargs="?", type=Path, default=load_settings().shared_path / "corpora" / "ant-v2.1"
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "data" / MODEL_FILE)
     parser.add_argument("--split-date", default="2018-08-01")
     args = parser.parse_args(argv)
@@ -55,9 +59,18 @@ def main(argv: list[str] | None = None) -> None:
     held_out = accuracy(train_naive_bayes(early), late)
     model = train_naive_bayes((f, label) for _, f, label in samples)
     args.out.write_bytes(gzip.compress(json.dumps(model.to_json(), ensure_ascii=False).encode("utf-8"), 9))
-    print(json.dumps({"train": len(early), "test": len(late), "held_out_accuracy": round(held_out, 4),
-                      "classes": dict(Counter(label for _, _, label in samples)), "model_bytes": args.out.stat().st_size},
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "train": len(early),
+                "test": len(late),
+                "held_out_accuracy": round(held_out, 4),
+                "classes": dict(Counter(label for _, _, label in samples)),
+                "model_bytes": args.out.stat().st_size,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

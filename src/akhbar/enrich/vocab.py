@@ -27,8 +27,10 @@ KNOWN_WORD = 1e-7
 # Words per article, to turn a per-word frequency into a per-document rate.
 WORDS_PER_DOCUMENT = 350.0
 PRIOR_FILE = "word_prior.tsv.gz"
-PRIOR_HEADER = ("# Akhbar's general Arabic word prior: wordfreq 'ar' frequencies keyed by clitic-stripped key form"
-                " (vocab.compute_prior), in millibels (f = 10^(-value/1000)). Made by python -m akhbar.enrich.make_prior")
+PRIOR_HEADER = (
+    "# Akhbar's general Arabic word prior: wordfreq 'ar' frequencies keyed by clitic-stripped key form"
+    " (vocab.compute_prior), in millibels (f = 10^(-value/1000)). Made by python -m akhbar.enrich.make_prior"
+)
 _UNSAFE_SLUG = re.compile(r"[^\w]", re.UNICODE)
 
 
@@ -49,9 +51,11 @@ def load_prior(text: str, frequencies: Callable[[], Mapping[str, float]]) -> dic
     stale = [word for word, key in probes if base_strip(analyzer.fold(word)) != key]
     if not stale:
         return table
-    warnings.warn(f"{PRIOR_FILE} was made with another analyzer ({len(stale)} probe words keyed differently):"
-                  " computing the prior, which is slow; regenerate it with python -m akhbar.enrich.make_prior",
-                  stacklevel=2)
+    warnings.warn(
+        f"{PRIOR_FILE} was made with another analyzer ({len(stale)} probe words keyed differently):"
+        " computing the prior, which is slow; regenerate it with python -m akhbar.enrich.make_prior",
+        stacklevel=2,
+    )
     return compute_prior(frequencies())
 
 
@@ -122,8 +126,11 @@ def tag_word(word_key: str) -> str:
     if len(stripped) >= 4 and stripped[0] in PROCLITICS and not stripped.isascii():
         rest = stripped[1:]
         rest_freq = prior_frequency(base_strip(rest))
-        if rest_freq >= KNOWN_WORD and rest_freq >= PROCLITIC_RATIO * prior_frequency(stripped) \
-                and rest not in analyzer.STOPWORDS:
+        if (
+            rest_freq >= KNOWN_WORD
+            and rest_freq >= PROCLITIC_RATIO * prior_frequency(stripped)
+            and rest not in analyzer.STOPWORDS
+        ):
             return tag_word(rest)
     return stripped
 

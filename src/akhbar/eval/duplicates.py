@@ -26,12 +26,20 @@ from akhbar.pipeline import clean_article
 from akhbar.relate.duplicates import are_duplicates
 
 LABELS = ("duplicate", "same_story", "different")
-DATELINES = ("الرياض - واس:", "دبي - سكاي نيوز عربية", "القاهرة (رويترز) -", "لندن - بي بي سي:",
-             "باريس - أ ف ب:", "عمان - بترا:")
-BOILERPLATE = ("تابعوا آخر الأخبار العاجلة عبر تطبيقنا على الهاتف.",
-               "جميع الحقوق محفوظة للناشر، ويمنع إعادة النشر دون إذن.",
-               "اقرأ أيضا: أهم عناوين الصحف اليوم",
-               "لمزيد من الأخبار تابعونا على تويتر وفيسبوك")
+DATELINES = (
+    "الرياض - واس:",
+    "دبي - سكاي نيوز عربية",
+    "القاهرة (رويترز) -",
+    "لندن - بي بي سي:",
+    "باريس - أ ف ب:",
+    "عمان - بترا:",
+)
+BOILERPLATE = (
+    "تابعوا آخر الأخبار العاجلة عبر تطبيقنا على الهاتف.",
+    "جميع الحقوق محفوظة للناشر، ويمنع إعادة النشر دون إذن.",
+    "اقرأ أيضا: أهم عناوين الصحف اليوم",
+    "لمزيد من الأخبار تابعونا على تويتر وفيسبوك",
+)
 AGENCY_COPY = 0.8  # a same-story pair whose words align over this share of the shorter text is one text
 _SENTENCE = re.compile(r"(?<=[.!؟?])\s+|\n+")
 
@@ -43,11 +51,13 @@ class DuplicateGoldError(AkhbarError):
 def judge(a: Article, b: Article) -> bool:
     """The import's duplicate rule on two articles (display-cleaned, then the analyzer's terms)."""
     a, b = clean_article(a), clean_article(b)
-    return are_duplicates(analyzer.terms(a.title), analyzer.terms(a.text),
-                          analyzer.terms(b.title), analyzer.terms(b.text))
+    return are_duplicates(
+        analyzer.terms(a.title), analyzer.terms(a.text), analyzer.terms(b.title), analyzer.terms(b.text)
+    )
 
 
 # perturbations: how republishing changes a text ------------------------------------------------------
+
 
 def sentences(text: str) -> list[str]:
     """The sentences (and paragraphs) of a text."""
@@ -122,6 +132,7 @@ def _copy(article: Article, **changes: str) -> Article:
 
 # the labelled set ---------------------------------------------------------------------------------------
 
+
 def _articles(files: list[Path], wanted: set[str] | None, limit: int, min_words: int) -> list[Article]:
     """Articles from corpus files: those with the wanted ids, or the first `limit` long enough ones."""
     found: list[Article] = []
@@ -140,7 +151,9 @@ def _articles(files: list[Path], wanted: set[str] | None, limit: int, min_words:
     return found
 
 
-def labelled_pairs(corpora: Path, stories_gold: Path, per_perturbation: int = 60, seed: int = 7) -> list[dict]:
+def labelled_pairs(
+    corpora: Path, stories_gold: Path, per_perturbation: int = 60, seed: int = 7
+) -> list[dict]:
     """Pairs built from real articles: perturbed copies (duplicate), same-story articles by different
     outlets (same_story) and unrelated articles (different)."""
     rng = random.Random(seed)
@@ -212,7 +225,10 @@ def evaluate_duplicates(pairs: list[dict]) -> dict:
     tp = fp = fn = n_pos = n_neg = 0
     misses: dict[str, int] = defaultdict(int)
     for pair in pairs:
-        a, b = (x if isinstance(x, Article) else article_from_record(x, "<pair>", 0) for x in (pair["a"], pair["b"]))
+        a, b = (
+            x if isinstance(x, Article) else article_from_record(x, "<pair>", 0)
+            for x in (pair["a"], pair["b"])
+        )
         said = judge(a, b)
         positive = pair["label"] == "duplicate"
         n_pos += positive
@@ -225,5 +241,7 @@ def evaluate_duplicates(pairs: list[dict]) -> dict:
     return {
         "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
         "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
-        "n_pos": n_pos, "n_neg": n_neg, "errors_by_kind": dict(sorted(misses.items())),
+        "n_pos": n_pos,
+        "n_neg": n_neg,
+        "errors_by_kind": dict(sorted(misses.items())),
     }

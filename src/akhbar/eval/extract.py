@@ -88,6 +88,7 @@ async def _fetch_pages(base_settings, urls: list[str]) -> dict[str, tuple[str, s
     settings = replace(base_settings, allow_private_hosts=True, crawl_delay=0.0, per_host_concurrency=4)
     pages: dict[str, tuple[str, str]] = {}
     async with Fetcher(settings) as fetcher:
+
         async def one(url: str) -> None:
             response = await fetcher.fetch(url)
             if response.ok:
@@ -123,20 +124,30 @@ def ant_eval(shared: Path, sample: int, seed: int) -> dict:
         started = time.perf_counter()
         t_text, t_title, t_date = trafilatura_alone(html, final) if html else ("", "", None)
         timings["trafilatura"] += time.perf_counter() - started
-        for name, (x_text, x_title, x_date) in (("akhbar", (text, title, date)),
-                                                  ("trafilatura", (t_text, t_title, t_date))):
+        for name, (x_text, x_title, x_date) in (
+            ("akhbar", (text, title, date)),
+            ("trafilatura", (t_text, t_title, t_date)),
+        ):
             if name == "trafilatura" and x_date is not None and expected_date is not None:
                 x_date = x_date.replace(tzinfo=expected_date.tzinfo)
-            row = {**word_scores(x_text, art.text), "title": same_title(x_title, art.title),
-                   "has_date": expected_date is not None, "day": same_day(x_date, expected_date)}
+            row = {
+                **word_scores(x_text, art.text),
+                "title": same_title(x_title, art.title),
+                "has_date": expected_date is not None,
+                "day": same_day(x_date, expected_date),
+            }
             rows[name].append(row)
             if name == "akhbar":
                 per_source[art.source].append(row)
     return {
-        "sample": len(by_url), "fetched": len(pages),
-        "akhbar": summarise(rows["akhbar"]), "trafilatura_alone": summarise(rows["trafilatura"]),
+        "sample": len(by_url),
+        "fetched": len(pages),
+        "akhbar": summarise(rows["akhbar"]),
+        "trafilatura_alone": summarise(rows["trafilatura"]),
         "akhbar_per_source": {s: summarise(r) for s, r in sorted(per_source.items())},
-        "extraction_pages_per_second": {k: round(len(by_url) / v, 1) if v else None for k, v in timings.items()},
+        "extraction_pages_per_second": {
+            k: round(len(by_url) / v, 1) if v else None for k, v in timings.items()
+        },
     }
 
 
@@ -147,14 +158,22 @@ def fixture_eval(path: Path) -> dict:
         raise AkhbarError(f"fixture {path} or its .expected.txt is missing")
     html, expected = path.read_text(encoding="utf-8"), expected_path.read_text(encoding="utf-8")
     found = extract_page(html, "http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html")
-    t_text, t_title, t_date = trafilatura_alone(html, "http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html")
+    t_text, t_title, t_date = trafilatura_alone(
+        html, "http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html"
+    )
     return {
         "file": path.name,
-        "akhbar": {**word_scores(found.text, expected), "title": found.metadata.title,
-                   "date": found.metadata.published.isoformat() if found.metadata.published else None,
-                   "date_from": found.metadata.date_source},
-        "trafilatura_alone": {**word_scores(t_text, expected), "title": t_title,
-                              "date": t_date.date().isoformat() if t_date else None},
+        "akhbar": {
+            **word_scores(found.text, expected),
+            "title": found.metadata.title,
+            "date": found.metadata.published.isoformat() if found.metadata.published else None,
+            "date_from": found.metadata.date_source,
+        },
+        "trafilatura_alone": {
+            **word_scores(t_text, expected),
+            "title": t_title,
+            "date": t_date.date().isoformat() if t_date else None,
+        },
     }
 
 
@@ -170,7 +189,9 @@ def load_gold_dates(gold: Path) -> dict[str, dict]:
         for entry in pages.values():
             parse_day(entry["date"])
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise EvalError(f"{gold}: not a gold date file ({{'pages': {{id: {{'date', 'url'}}}}}}): {exc}") from exc
+        raise EvalError(
+            f"{gold}: not a gold date file ({{'pages': {{id: {{'date', 'url'}}}}}}): {exc}"
+        ) from exc
     return pages
 
 
@@ -178,7 +199,9 @@ def local_day(moment: datetime | None, offset: int | None) -> str | None:
     """The calendar day of a moment where it was written (UTC shifted by the outlet's offset), else its UTC day."""
     if moment is None:
         return None
-    return (moment.astimezone(timezone(timedelta(minutes=offset))) if offset is not None else moment).strftime(DAY_FORMAT)
+    return (
+        moment.astimezone(timezone(timedelta(minutes=offset))) if offset is not None else moment
+    ).strftime(DAY_FORMAT)
 
 
 def htmldate_day(html: str, extensive: bool, url: str | None = None) -> str | None:
@@ -210,15 +233,25 @@ def evaluate_dates(pages: Path, gold: Path) -> dict:
             source = meta.date_source or "none"
         except AkhbarError:
             akhbar, source = None, "error"
-        found = {"akhbar": akhbar, "htmldate": htmldate_day(html, False),
-                 "htmldate_extensive": htmldate_day(html, True),
-                 "htmldate_extensive_url": htmldate_day(html, True, entry["url"])}
+        found = {
+            "akhbar": akhbar,
+            "htmldate": htmldate_day(html, False),
+            "htmldate_extensive": htmldate_day(html, True),
+            "htmldate_extensive_url": htmldate_day(html, True, entry["url"]),
+        }
         for name, day in found.items():
             counts[name]["right" if day == entry["date"] else "missing" if day is None else "wrong"] += 1
         by_source[source]["right" if akhbar == entry["date"] else "other"] += 1
         if akhbar != entry["date"]:
-            misses.append({"id": page_id[:10], "gold": entry["date"], "akhbar": akhbar, "from": source,
-                           "htmldate_extensive": found["htmldate_extensive"]})
+            misses.append(
+                {
+                    "id": page_id[:10],
+                    "gold": entry["date"],
+                    "akhbar": akhbar,
+                    "from": source,
+                    "htmldate_extensive": found["htmldate_extensive"],
+                }
+            )
     total = len(truth)
     return {
         "pages": total,

@@ -68,8 +68,11 @@ EXTRACTORS: dict[str, Callable[[str, str], str]] = {
 def shingles(text: str) -> Counter[tuple[str, ...]]:
     """The word 4-gram shingles of a text with their counts (a text shorter than 4 tokens is one shingle)."""
     words = TOKEN.findall(text or "")
-    return Counter(tuple(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))
-                   if words[i:i + SHINGLE])
+    return Counter(
+        tuple(words[i : i + SHINGLE])
+        for i in range(max(1, len(words) - SHINGLE + 1))
+        if words[i : i + SHINGLE]
+    )
 
 
 def shingle_match(true: str, predicted: str) -> Scores:
@@ -113,7 +116,9 @@ def load_truth(truth: Path) -> dict[str, dict]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise EvalError(f"{truth}: cannot read the ground truth: {exc}") from exc
     if not isinstance(data, dict) or not data:
-        raise EvalError(f"{truth}: the ground truth must be a non-empty JSON object {{id: {{articleBody, url}}}}")
+        raise EvalError(
+            f"{truth}: the ground truth must be a non-empty JSON object {{id: {{articleBody, url}}}}"
+        )
     for page_id, entry in data.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("articleBody"), str):
             raise EvalError(f"{truth}: page {page_id!r} has no articleBody text")
@@ -122,8 +127,10 @@ def load_truth(truth: Path) -> dict[str, dict]:
 
 def read_page(pages: Path, page_id: str) -> str | None:
     """The decoded HTML of one page (DIR/<id>.html or DIR/<id>.html.gz), None when neither exists."""
-    for name, opener in ((f"{page_id}.html", Path.read_bytes),
-                         (f"{page_id}.html.gz", lambda p: gzip.decompress(p.read_bytes()))):
+    for name, opener in (
+        (f"{page_id}.html", Path.read_bytes),
+        (f"{page_id}.html.gz", lambda p: gzip.decompress(p.read_bytes())),
+    ):
         path = pages / name
         if path.is_file():
             try:
@@ -150,7 +157,10 @@ def evaluate_pages(pages: Path, truth: Path, limit: int | None = None) -> dict:
         if html is None:
             missing.append(page_id)
             continue
-        true, url = gold[page_id]["articleBody"], str(gold[page_id].get("url") or f"https://example.invalid/{page_id}")
+        true, url = (
+            gold[page_id]["articleBody"],
+            str(gold[page_id].get("url") or f"https://example.invalid/{page_id}"),
+        )
         for name, extractor in EXTRACTORS.items():
             started = time.process_time()
             try:
@@ -165,27 +175,42 @@ def evaluate_pages(pages: Path, truth: Path, limit: int | None = None) -> dict:
                 rows.append({"id": page_id, "url": url, **aggregate([scores[name][-1]])})
     scored = len(ids) - len(missing)
     extractors = {
-        name: {**aggregate(scores[name]), "accuracy": round(exact[name] / scored, 4) if scored else 0.0,
-               "errors": errors[name], "cpu_seconds": round(seconds[name], 2),
-               "pages_per_cpu_second": round(scored / seconds[name], 1) if seconds[name] else None}
+        name: {
+            **aggregate(scores[name]),
+            "accuracy": round(exact[name] / scored, 4) if scored else 0.0,
+            "errors": errors[name],
+            "cpu_seconds": round(seconds[name], 2),
+            "pages_per_cpu_second": round(scored / seconds[name], 1) if seconds[name] else None,
+        }
         for name in EXTRACTORS
     }
     worst = sorted(rows, key=lambda row: (row["f1"], row["id"]))[:WORST]
-    return {"pages": str(pages), "scored": scored, "missing": missing, "extractors": extractors,
-            "akhbar_worst": worst}
+    return {
+        "pages": str(pages),
+        "scored": scored,
+        "missing": missing,
+        "extractors": extractors,
+        "akhbar_worst": worst,
+    }
 
 
 def render_pages(result: dict) -> str:
     """The evaluation as a small text table, Akhbar's weakest pages after it."""
-    lines = [f"{result['scored']} pages from {result['pages']}"
-             + (f" ({len(result['missing'])} without HTML)" if result["missing"] else ""),
-             f"{'extractor':<26} {'P':>6} {'R':>6} {'F1':>6} {'acc':>6} {'pages/CPU-s':>12} {'errors':>7}"]
+    lines = [
+        f"{result['scored']} pages from {result['pages']}"
+        + (f" ({len(result['missing'])} without HTML)" if result["missing"] else ""),
+        f"{'extractor':<26} {'P':>6} {'R':>6} {'F1':>6} {'acc':>6} {'pages/CPU-s':>12} {'errors':>7}",
+    ]
     for name, row in result["extractors"].items():
         speed = f"{row['pages_per_cpu_second']:.1f}" if row["pages_per_cpu_second"] else "-"
-        lines.append(f"{name:<26} {row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f} "
-                     f"{row['accuracy']:>6.3f} {speed:>12} {row['errors']:>7}")
+        lines.append(
+            f"{name:<26} {row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f} "
+            f"{row['accuracy']:>6.3f} {speed:>12} {row['errors']:>7}"
+        )
     if result["akhbar_worst"]:
         lines.append("akhbar's lowest F1:")
-        lines += [f"  {row['f1']:.3f}  P {row['precision']:.3f} R {row['recall']:.3f}  {row['id']}  {row['url']}"
-                  for row in result["akhbar_worst"]]
+        lines += [
+            f"  {row['f1']:.3f}  P {row['precision']:.3f} R {row['recall']:.3f}  {row['id']}  {row['url']}"
+            for row in result["akhbar_worst"]
+        ]
     return "\n".join(lines)

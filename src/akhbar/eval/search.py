@@ -49,7 +49,13 @@ def load_gold(path: Path) -> list[Query]:
             continue
         try:
             record = json.loads(line)
-            queries.append(Query(str(record["qid"]), str(record["query"]), {str(k): int(v) for k, v in record["judgments"].items()}))
+            queries.append(
+                Query(
+                    str(record["qid"]),
+                    str(record["query"]),
+                    {str(k): int(v) for k, v in record["judgments"].items()},
+                )
+            )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise EvalSearchError(f"{path}:{number}: not a search judgement line ({exc})") from exc
     if not queries:
@@ -138,7 +144,9 @@ def precision(found: Sequence[int], cutoff: int = CUTOFF) -> float:
     return sum(1 for g in found[:cutoff] if g > 0) / cutoff
 
 
-def score_run(queries: Sequence[Query], search: Callable[[str], list[str]], url_ids: dict[str, list[str]]) -> dict:
+def score_run(
+    queries: Sequence[Query], search: Callable[[str], list[str]], url_ids: dict[str, list[str]]
+) -> dict:
     """Mean nDCG@10 and P@10 of a search function (query -> ranked URLs), with per-query nDCG."""
     per_query, total_ndcg, total_p = {}, 0.0, 0.0
     for q in queries:
@@ -193,7 +201,10 @@ def build_raw_fts(files: Sequence[Path], db_path: Path) -> None:
             article = line.article
             if article is not None and article.url not in seen:
                 seen.add(article.url)
-                conn.execute("INSERT INTO docs (url, title, body) VALUES (?, ?, ?)", (article.url, article.title, article.text))
+                conn.execute(
+                    "INSERT INTO docs (url, title, body) VALUES (?, ?, ?)",
+                    (article.url, article.title, article.text),
+                )
     conn.commit()
     conn.close()
     partial.rename(db_path)

@@ -36,10 +36,17 @@ def load_pairs(path: str | Path) -> list[dict]:
                 continue
             try:
                 record = json.loads(line)
-                pairs.append({"text1": str(record["text1"]), "text2": str(record["text2"]),
-                              "overall": float(record["overall"])})
+                pairs.append(
+                    {
+                        "text1": str(record["text1"]),
+                        "text2": str(record["text2"]),
+                        "overall": float(record["overall"]),
+                    }
+                )
             except (ValueError, KeyError, TypeError) as exc:
-                raise SimilarGoldError(f"{path}:{number}: not a {{text1, text2, overall}} line ({exc})") from None
+                raise SimilarGoldError(
+                    f"{path}:{number}: not a {{text1, text2, overall}} line ({exc})"
+                ) from None
     if len(pairs) < 3:
         raise SimilarGoldError(f"{path}: fewer than 3 pairs")
     return pairs
@@ -107,6 +114,9 @@ def evaluate_similar(gold: str | Path) -> dict:
     target = [-p["overall"] for p in pairs]
     out: dict[str, object] = {}
     for name, found in (("akhbar", akhbar_scores(pairs)), ("tfidf", tfidf_scores(pairs))):
-        out[name] = {"spearman": round(spearman(found, target), 4), "pearson": round(pearson(found, target), 4)}
+        out[name] = {
+            "spearman": round(spearman(found, target), 4),
+            "pearson": round(pearson(found, target), 4),
+        }
     out["n_pairs"] = len(pairs)
     return out

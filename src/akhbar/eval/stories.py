@@ -104,15 +104,21 @@ def scores(predicted: Mapping[str, object], gold: Mapping[str, str]) -> dict:
     bp, br = bcubed(predicted, gold)
     pp, pr = pairwise(predicted, gold)
     return {
-        "bcubed_p": round(bp, 4), "bcubed_r": round(br, 4), "bcubed_f1": round(f1(bp, br), 4),
-        "pairwise_p": round(pp, 4), "pairwise_r": round(pr, 4), "pairwise_f1": round(f1(pp, pr), 4),
-        "n_articles": len(gold), "n_stories_pred": len(set(predicted[i] for i in gold)),
+        "bcubed_p": round(bp, 4),
+        "bcubed_r": round(br, 4),
+        "bcubed_f1": round(f1(bp, br), 4),
+        "pairwise_p": round(pp, 4),
+        "pairwise_r": round(pr, 4),
+        "pairwise_f1": round(f1(pp, pr), 4),
+        "n_articles": len(gold),
+        "n_stories_pred": len(set(predicted[i] for i in gold)),
         "n_stories_gold": len(set(gold.values())),
     }
 
 
-def evaluate_stories(gold_path: str | Path, corpus: str | Path, prefill: bool = False,
-                     batch_size: int = 100) -> dict:
+def evaluate_stories(
+    gold_path: str | Path, corpus: str | Path, prefill: bool = False, batch_size: int = 100
+) -> dict:
     """Run the gold's articles through the pipeline in a fresh store and score the stories."""
     gold = load_gold(gold_path)
     articles, used = find_articles(gold, corpus_files(Path(corpus)))

@@ -45,7 +45,9 @@ def read_gold(path: str | Path, split: str | None = None) -> list[GoldDoc]:
             continue
         try:
             data = json.loads(line)
-            doc = GoldDoc(str(data["id"]), data.get("split"), data["text"], list(data["keyphrases_by_frequency"]))
+            doc = GoldDoc(
+                str(data["id"]), data.get("split"), data["text"], list(data["keyphrases_by_frequency"])
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise GoldError(f"{path}:{number}: not a gold document ({exc})") from exc
         if split is None or doc.split == split:
@@ -81,7 +83,10 @@ def mean_scores(extract: Callable[[str], list[str]], docs: Iterable[GoldDoc]) ->
     """Mean precision@5 and recall@10 of an extractor over documents."""
     pairs = [precision_recall(extract(doc.text), doc.keyphrases) for doc in docs]
     count = max(len(pairs), 1)
-    return {"p_at_5": round(sum(p for p, _ in pairs) / count, 4), "r_at_10": round(sum(r for _, r in pairs) / count, 4)}
+    return {
+        "p_at_5": round(sum(p for p, _ in pairs) / count, 4),
+        "r_at_10": round(sum(r for _, r in pairs) / count, 4),
+    }
 
 
 def evaluate_tags(docs: list[GoldDoc], tagger: Tagger, with_yake: bool = True) -> dict:

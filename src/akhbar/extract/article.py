@@ -105,8 +105,15 @@ def htmldate_published(html: str, url: str | None = None, fetched: datetime | No
     fetched = as_utc(fetched) if fetched else datetime.now(UTC)
     latest = fetched + FUTURE_SLACK
     try:
-        found = find_date(html, original_date=True, extensive_search=True, outputformat=DAY_FORMAT, url=url,
-                          min_date=EARLIEST_PUBLISHED.replace(tzinfo=None), max_date=latest.replace(tzinfo=None))
+        found = find_date(
+            html,
+            original_date=True,
+            extensive_search=True,
+            outputformat=DAY_FORMAT,
+            url=url,
+            min_date=EARLIEST_PUBLISHED.replace(tzinfo=None),
+            max_date=latest.replace(tzinfo=None),
+        )
     except Exception:  # noqa: BLE001 - htmldate's failures on odd pages are many and untyped; the date is optional
         return None
     if not found:
@@ -115,8 +122,9 @@ def htmldate_published(html: str, url: str | None = None, fetched: datetime | No
     return moment if plausible(moment, fetched) else None
 
 
-def extract_article(html: str, url: str, source: str, entry: FeedEntry | None = None,
-                    fetched: datetime | None = None) -> Article:
+def extract_article(
+    html: str, url: str, source: str, entry: FeedEntry | None = None, fetched: datetime | None = None
+) -> Article:
     """An Article from a fetched page; the feed entry fills what the page lacks (date, title, summary)."""
     fetched = fetched or datetime.now(UTC)
     found = extract_page(html, url, fetched)
@@ -152,6 +160,16 @@ def partial_article(entry: FeedEntry, source: str, url: str | None = None) -> Ar
         return None
     now = datetime.now(UTC)
     published = entry.published if entry.published and plausible(entry.published, now) else None
-    return Article(url=url or entry.url, title=entry.title, text=entry.summary or entry.title, source=source,
-                   published=published, summary=entry.summary or None, author=entry.author,
-                   category=entry.category, image=entry.image, partial=True, fetched=now)
+    return Article(
+        url=url or entry.url,
+        title=entry.title,
+        text=entry.summary or entry.title,
+        source=source,
+        published=published,
+        summary=entry.summary or None,
+        author=entry.author,
+        category=entry.category,
+        image=entry.image,
+        partial=True,
+        fetched=now,
+    )

@@ -27,10 +27,38 @@ from akhbar.errors import ExtractError
 from akhbar.extract.rails import Rails
 from akhbar.text import normalize
 
-DROP_TAGS = frozenset({
-    "script", "style", "noscript", "iframe", "form", "button", "input", "select", "textarea", "svg", "canvas",
-    "template", "object", "embed", "nav", "footer", "aside", "figure", "figcaption", "video", "audio", "picture",
-    "img", "header", "menu", "dialog", "link", "meta"})
+DROP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "form",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "svg",
+        "canvas",
+        "template",
+        "object",
+        "embed",
+        "nav",
+        "footer",
+        "aside",
+        "figure",
+        "figcaption",
+        "video",
+        "audio",
+        "picture",
+        "img",
+        "header",
+        "menu",
+        "dialog",
+        "link",
+        "meta",
+    }
+)
 NEGATIVE = re.compile(
     r"comment|share|sharing|social|related|sidebar|side-bar|col-side|advert|\bads?\b|\bad[-_]|[-_]ads?\b|promo|"
     r"cookie|consent|breadcrumb|newsletter|subscri|banner|popup|modal|widget|\btools\b|-tools\b|\btags?\b|"
@@ -45,17 +73,65 @@ CONTAINER_PARAGRAPH_TAGS = frozenset({"li", "dd", "blockquote", "tr"})
 INNER_BLOCK_TAGS = frozenset({"div", "p", "section", "article", "ul", "ol", "table", "blockquote", "li"})
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5"})
 TEXT_BLOCK_TAGS = frozenset({"div", "section", "td", "article", "span", "font", "center"})
-BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "ul", "ol", "li", "table", "tr", "blockquote",
-                        "pre", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "form", "header", "footer",
-                        "aside", "nav", "figure"})
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "tr",
+        "blockquote",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "dl",
+        "dt",
+        "dd",
+        "form",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "figure",
+    }
+)
 WRAPPER_TAGS = frozenset({"div", "section"})
 """Generic wrappers: the only nested blocks weighed as possible notices (quotes, lists, tables are content)."""
 CELL_TAGS = frozenset({"td", "th"})
-BOILERPLATE_PREFIXES = tuple(normalize(p) for p in (
-    "اقرأ أيضا", "اقرأ أيضاً", "إقرأ أيضا", "إقرأ أيضاً", "اقرأ ايضا", "اقرأ المزيد", "شاهد أيضا", "شاهد أيضاً",
-    "طالع أيضا", "طالع أيضاً", "تابعونا على", "تابعوا آخر", "للمزيد من الأخبار", "شارك هذا", "شارك الخبر",
-    "Read also", "Read more", "See also", "Advertisement", "إعلان",
-))
+BOILERPLATE_PREFIXES = tuple(
+    normalize(p)
+    for p in (
+        "اقرأ أيضا",
+        "اقرأ أيضاً",
+        "إقرأ أيضا",
+        "إقرأ أيضاً",
+        "اقرأ ايضا",
+        "اقرأ المزيد",
+        "شاهد أيضا",
+        "شاهد أيضاً",
+        "طالع أيضا",
+        "طالع أيضاً",
+        "تابعونا على",
+        "تابعوا آخر",
+        "للمزيد من الأخبار",
+        "شارك هذا",
+        "شارك الخبر",
+        "Read also",
+        "Read more",
+        "See also",
+        "Advertisement",
+        "إعلان",
+    )
+)
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 """Control characters (newline aside) that real pages carry in text; lxml rejects them when set on a tree."""
 MIN_PARAGRAPH = 25
@@ -111,7 +187,9 @@ def clean_length(element: lxml_html.HtmlElement) -> int:
 
 def is_hidden(element: lxml_html.HtmlElement) -> bool:
     """True for elements hidden by attribute or inline style."""
-    return element.get("hidden") is not None or "display:none" in (element.get("style") or "").replace(" ", "")
+    return element.get("hidden") is not None or "display:none" in (element.get("style") or "").replace(
+        " ", ""
+    )
 
 
 def strip_boilerplate(root: lxml_html.HtmlElement) -> None:
@@ -195,15 +273,20 @@ def paragraph_nodes(body: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlEleme
     for _, element in walker:
         if not isinstance(element.tag, str):
             continue
-        if element.tag in LEAF_TAGS or (element.tag in CONTAINER_PARAGRAPH_TAGS and not has_blocks(element)) or (
-                element.tag in TEXT_BLOCK_TAGS and own_text_length(element) >= OWN_TEXT_BLOCK):
+        if (
+            element.tag in LEAF_TAGS
+            or (element.tag in CONTAINER_PARAGRAPH_TAGS and not has_blocks(element))
+            or (element.tag in TEXT_BLOCK_TAGS and own_text_length(element) >= OWN_TEXT_BLOCK)
+        ):
             yield element
             walker.skip_subtree()
 
 
 def has_blocks(element: lxml_html.HtmlElement) -> bool:
     """True when an element holds block elements (a list item or row that wraps a layout, not one paragraph)."""
-    return any(isinstance(node.tag, str) and node.tag in INNER_BLOCK_TAGS for node in element.iterdescendants())
+    return any(
+        isinstance(node.tag, str) and node.tag in INNER_BLOCK_TAGS for node in element.iterdescendants()
+    )
 
 
 def score_paragraph(text: str, density: float) -> float:
@@ -295,8 +378,14 @@ def minor_sub_blocks(block: lxml_html.HtmlElement, paragraphs: list[Paragraph], 
     children = list(block)
     first, last = children.index(direct[0].node), children.index(direct[-1].node)
     nodes = {p.node for p in paragraphs}
-    return [child for at, child in enumerate(children) if (at < first or at > last) and child.tag in WRAPPER_TAGS
-            and child not in nodes and 0 < totals.get(child, 0.0) < SUB_BLOCK_RATIO * points]
+    return [
+        child
+        for at, child in enumerate(children)
+        if (at < first or at > last)
+        and child.tag in WRAPPER_TAGS
+        and child not in nodes
+        and 0 < totals.get(child, 0.0) < SUB_BLOCK_RATIO * points
+    ]
 
 
 def hint_weight(block: lxml_html.HtmlElement) -> float:
@@ -341,8 +430,18 @@ def is_boilerplate_line(line: str, title_key: str) -> bool:
 def trafilatura_text(html: str, url: str | None = None) -> str:
     """The main text according to trafilatura alone (the fallback; empty when trafilatura fails on the page)."""
     try:
-        return trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
-                                   favor_precision=True, deduplicate=False, fast=True) or ""
+        return (
+            trafilatura.extract(
+                html,
+                url=url,
+                include_comments=False,
+                include_tables=False,
+                favor_precision=True,
+                deduplicate=False,
+                fast=True,
+            )
+            or ""
+        )
     except (ValueError, TypeError, RecursionError, lxml.etree.LxmlError):
         return ""
 

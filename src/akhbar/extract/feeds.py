@@ -24,8 +24,15 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _BRACKET_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
-              "application/xml", "text/xml", "application/rdf+xml")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/xml",
+    "text/xml",
+    "application/rdf+xml",
+)
 
 
 @dataclass(slots=True)
@@ -133,15 +140,17 @@ def _feedparser_entries(data: bytes, base: str | None) -> ParsedFeed:
         if url is None:
             continue
         tags = entry.get("tags") or []
-        result.entries.append(FeedEntry(
-            url=url,
-            title=html_to_text(entry.get("title", "")),
-            summary=html_to_text(entry.get("summary", "") or entry.get("description", "")),
-            published=_entry_date(entry),
-            author=entry.get("author") or None,
-            category=(tags[0].get("term") if tags else None) or None,
-            image=_entry_image(entry),
-        ))
+        result.entries.append(
+            FeedEntry(
+                url=url,
+                title=html_to_text(entry.get("title", "")),
+                summary=html_to_text(entry.get("summary", "") or entry.get("description", "")),
+                published=_entry_date(entry),
+                author=entry.get("author") or None,
+                category=(tags[0].get("term") if tags else None) or None,
+                image=_entry_image(entry),
+            )
+        )
     if not result.entries and parsed.bozo and not parsed.get("version"):
         raise ExtractError(f"not a feed: {result.error}")
     kept = [e for e in parsed.entries if _entry_link(e, base)]
@@ -207,12 +216,17 @@ def _json_entry(item: dict, base: str | None) -> FeedEntry | None:
         return None
     authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
     tags = item.get("tags") or []
-    author = authors[0].get("name") if isinstance(authors, list) and authors and isinstance(authors[0], dict) else None
+    author = (
+        authors[0].get("name")
+        if isinstance(authors, list) and authors and isinstance(authors[0], dict)
+        else None
+    )
     return FeedEntry(
         url=url,
         title=html_to_text(json_text(item.get("title") or "")),
-        summary=html_to_text(json_text(item.get("summary") or item.get("content_html") or item.get("content_text")
-                                       or "")),
+        summary=html_to_text(
+            json_text(item.get("summary") or item.get("content_html") or item.get("content_text") or "")
+        ),
         published=parse_date(json_text(item.get("date_published") or item.get("date_modified") or "")),
         author=json_text(author) or None if author else None,
         category=json_text(tags[0]) or None if isinstance(tags, list) and tags else None,

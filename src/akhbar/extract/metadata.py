@@ -24,13 +24,43 @@ from akhbar.extract.urls import canonical_url, same_site
 from akhbar.text import normalize, parse_date
 from akhbar.times import as_utc
 
-ARTICLE_TYPES = frozenset({"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
-                           "backgroundnewsarticle", "opinionnewsarticle", "reviewnewsarticle", "webpage",
-                           "liveblogposting", "socialmediaposting", "report"})
-DATE_META = ("article:published_time", "og:published_time", "og:article:published_time", "datepublished",
-             "pubdate", "publishdate", "publish-date", "publish_date", "article.published", "dc.date.issued",
-             "dcterms.issued", "dcterms.created", "dc.date", "date", "sailthru.date", "parsely-pub-date",
-             "cxenseparse:recs:publishtime", "article:published", "released")
+ARTICLE_TYPES = frozenset(
+    {
+        "newsarticle",
+        "article",
+        "reportagenewsarticle",
+        "blogposting",
+        "analysisnewsarticle",
+        "backgroundnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "webpage",
+        "liveblogposting",
+        "socialmediaposting",
+        "report",
+    }
+)
+DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "article.published",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "cxenseparse:recs:publishtime",
+    "article:published",
+    "released",
+)
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—:•·»«/]{1,2}\s+")
 DATE_CLASS = re.compile(r"date|time|stamp|byline|published|posted|meta|تاريخ", re.I)
 HAS_DIGIT = re.compile(r"[0-9٠-٩]")
@@ -43,7 +73,9 @@ EARLIEST_PUBLISHED = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 #: The widest real UTC offsets are -12:00 and +14:00; anything beyond is a typo, not a zone.
 MAX_OFFSET_MINUTES = 14 * 60
-ISO_ZONE = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?P<zone>[Zz]|[+\-]\d\d:?\d\d)$")
+ISO_ZONE = re.compile(
+    r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?P<zone>[Zz]|[+\-]\d\d:?\d\d)$"
+)
 RFC_DATE = re.compile(r"\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d")
 _MONTH_IN_URL = r"0?[1-9]|1[0-2]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 #: A full date in a URL path: /2019/11/18/, /2019/nov/18/, 2019-11-18, or -20191118/ (not inside a longer number).
@@ -185,18 +217,22 @@ def strip_site_name(title: str, site_names: list[str]) -> str:
     if not keys:
         return title
     first, last = separators[0], separators[-1]
-    tail, head = normalize(title[last.end():]).lower(), normalize(title[: first.start()]).lower()
+    tail, head = normalize(title[last.end() :]).lower(), normalize(title[: first.start()]).lower()
     if any(k == tail or (len(tail) >= 3 and (k in tail or tail in k)) for k in keys):
         return title[: last.start()].strip()
     if any(k == head or (len(head) >= 3 and (k in head or head in k)) for k in keys):
-        return title[first.end():].strip()
+        return title[first.end() :].strip()
     return title
 
 
 def site_names_of(metas: dict[str, str], article: dict, url: str) -> list[str]:
     """Names the site goes by: og:site_name, the JSON-LD publisher, application-name and the host."""
-    names = [metas.get("og:site_name", ""), _name_of(article.get("publisher")), metas.get("application-name", ""),
-             metas.get("twitter:site", "").lstrip("@")]
+    names = [
+        metas.get("og:site_name", ""),
+        _name_of(article.get("publisher")),
+        metas.get("application-name", ""),
+        metas.get("twitter:site", "").lstrip("@"),
+    ]
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     names += [host, host.split(".")[0]]
     return [clean(n) for n in names if n and clean(n)]
@@ -207,7 +243,9 @@ def headings(root: lxml_html.HtmlElement) -> list[str]:
     return [t for t in (clean(h.text_content()) for h in root.iter("h1")) if t]
 
 
-def find_title(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict, site_names: list[str]) -> str:
+def find_title(
+    root: lxml_html.HtmlElement, metas: dict[str, str], article: dict, site_names: list[str]
+) -> str:
     """The headline: og:title / JSON-LD headline / twitter:title, else the <h1> the <title> names, else <title>."""
     h1s = headings(root)
     page_title = clean(root.findtext(".//title") or "")
@@ -293,8 +331,9 @@ def url_date(url: str) -> str | None:
     return f"{int(day)} {month} {year}" if month.isalpha() else f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-def date_evidence(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict,
-                  url: str = "") -> Iterator[tuple[str, str]]:
+def date_evidence(
+    root: lxml_html.HtmlElement, metas: dict[str, str], article: dict, url: str = ""
+) -> Iterator[tuple[str, str]]:
     """Date texts with where they come from, most reliable first.
 
     JSON-LD, meta, <time>, elements classed as a date, the URL's date, then any text after the headline
@@ -352,8 +391,13 @@ def outlet_offset(moment: datetime, texts: list[str], fetched: datetime) -> int 
     return None
 
 
-def find_published(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict,
-                   fetched: datetime | None = None, url: str = "") -> tuple[datetime | None, int | None, str | None]:
+def find_published(
+    root: lxml_html.HtmlElement,
+    metas: dict[str, str],
+    article: dict,
+    fetched: datetime | None = None,
+    url: str = "",
+) -> tuple[datetime | None, int | None, str | None]:
     """The first plausible publication date (UTC), the outlet's UTC offset for it, and where it came from.
 
     Metadata often writes the instant in UTC while the byline prints the outlet's local time; the offset is
@@ -366,7 +410,9 @@ def find_published(root: lxml_html.HtmlElement, metas: dict[str, str], article: 
         if found is not None and plausible(found, fetched):
             offset = written_offset(text)
             if not offset:
-                offset = outlet_offset(found, [other for other, _ in evidence if other != text], fetched) or offset
+                offset = (
+                    outlet_offset(found, [other for other, _ in evidence if other != text], fetched) or offset
+                )
             return found, offset, where
     return None, None, None
 
@@ -389,8 +435,13 @@ def find_author(root: lxml_html.HtmlElement, metas: dict[str, str], article: dic
 
 def find_language(root: lxml_html.HtmlElement, metas: dict[str, str], article: dict) -> str | None:
     """The page language from <html lang>, JSON-LD inLanguage or og:locale (two-letter code)."""
-    for value in (root.get("lang"), root.get("xml:lang"), article.get("inLanguage"), metas.get("og:locale"),
-                  metas.get("content-language")):
+    for value in (
+        root.get("lang"),
+        root.get("xml:lang"),
+        article.get("inLanguage"),
+        metas.get("og:locale"),
+        metas.get("content-language"),
+    ):
         if isinstance(value, str) and clean(value):
             return re.split(r"[-_]", clean(value).lower())[0][:3] or None
     return None
@@ -417,6 +468,8 @@ def read_metadata(root: lxml_html.HtmlElement, url: str, fetched: datetime | Non
         image=urljoin(url, image) if image else None,
         language=find_language(root, metas, article),
         category=clean(metas.get("article:section") or section) or None,
-        description=clean(metas.get("og:description") or metas.get("description") or article.get("description"))
+        description=clean(
+            metas.get("og:description") or metas.get("description") or article.get("description")
+        )
         or None,
     )

@@ -60,8 +60,14 @@ def parse_sitemap(data: bytes, base: str | None = None) -> ParsedSitemap:
     Read as a stream: each <url> or <sitemap> is dropped from the tree once read, so a 100,000-URL
     sitemap never holds its whole tree (about 48 MB) in memory.
     """
-    reader = etree.iterparse(io.BytesIO(data), events=("start", "end"), recover=True, resolve_entities=False,
-                             no_network=True, huge_tree=False)
+    reader = etree.iterparse(
+        io.BytesIO(data),
+        events=("start", "end"),
+        recover=True,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+    )
     result = ParsedSitemap()
     last_loc = {"url": "", "sitemap": ""}
     root: etree._Element | None = None
@@ -97,7 +103,9 @@ def parse_sitemap(data: bytes, base: str | None = None) -> ParsedSitemap:
     return result
 
 
-def _read_item(item: etree._Element, base: str | None, result: ParsedSitemap, last_loc: dict[str, str]) -> bool:
+def _read_item(
+    item: etree._Element, base: str | None, result: ParsedSitemap, last_loc: dict[str, str]
+) -> bool:
     """Add one <url> or <sitemap> to the result; False once the protocol's URL limit is reached."""
     name = _local(item.tag)
     loc = _child_text(item, "loc")
@@ -116,8 +124,13 @@ def _read_item(item: etree._Element, base: str | None, result: ParsedSitemap, la
         result.children.append(ChildSitemap(url, parse_date(_child_text(item, "lastmod"))))
     else:
         published = _child_text(item, "publication_date") or _child_text(item, "lastmod")
-        result.entries.append(FeedEntry(
-            url=url, title=_child_text(item, "title"), published=parse_date(published) if published else None))
+        result.entries.append(
+            FeedEntry(
+                url=url,
+                title=_child_text(item, "title"),
+                published=parse_date(published) if published else None,
+            )
+        )
     return True
 
 

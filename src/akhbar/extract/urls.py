@@ -5,12 +5,42 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 TRACKING_PREFIXES = ("utm_", "ga_", "pk_", "mtm_", "hsa_", "__hs", "oly_", "vero_", "_hs")
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_ga", "_gl",
-    "ref_src", "ref_url", "cmpid", "ocid", "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname",
-    "ns_fee", "ito", "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3", "at_custom4",
-    "xtor", "s_cid", "wt.mc_id", "cid_source", "__twitter_impression",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "ocid",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "ito",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        "xtor",
+        "s_cid",
+        "wt.mc_id",
+        "cid_source",
+        "__twitter_impression",
+    }
+)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 SAFE_PATH = "/:@!$&'()*+,;=-._~%"
 
@@ -42,7 +72,7 @@ def canonical_url(url: str, base: str | None = None) -> str:
     port = parts.port
     netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
     if ":" in host and not host.startswith("["):
-        netloc = f"[{host}]" + netloc[len(host):]
+        netloc = f"[{host}]" + netloc[len(host) :]
     path = quote(unquote(parts.path), safe=SAFE_PATH) or "/"
     return urlunsplit((scheme, netloc, path, strip_tracking(parts.query), ""))
 

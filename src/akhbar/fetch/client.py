@@ -160,14 +160,17 @@ class BoundedDecoder:
         return bytes(self.out)
 
 
-def safe_transport(settings: Settings, network: SafeNetworkBackend,
-                   verify: ssl.SSLContext | bool = True) -> httpx.AsyncHTTPTransport:
+def safe_transport(
+    settings: Settings, network: SafeNetworkBackend, verify: ssl.SSLContext | bool = True
+) -> httpx.AsyncHTTPTransport:
     """httpx's transport with the connect-time address check as its network backend (`verify`: the trust store)."""
     transport = httpx.AsyncHTTPTransport(
         verify=verify,
-        limits=httpx.Limits(max_connections=settings.global_concurrency,
-                            max_keepalive_connections=settings.global_concurrency),
-        trust_env=False)
+        limits=httpx.Limits(
+            max_connections=settings.global_concurrency, max_keepalive_connections=settings.global_concurrency
+        ),
+        trust_env=False,
+    )
     pool = transport._pool
     if not hasattr(pool, "_network_backend"):  # guard against an httpcore that renamed its hook
         raise RuntimeError("httpcore's connection pool has no network backend to replace")
@@ -184,27 +187,42 @@ def check_length(answer: httpx.Response, declared: int, wire: int) -> None:
         excess = stream.excess_bytes(declared)
         if excess:
             stream.poisoned = True  # the rest of the body is still on the connection: never reuse it
-            raise TruncatedBodyError(f"body longer than its Content-Length of {declared:,} bytes "
-                                     f"(at least {excess:,} more bytes sent): the page would be stored cut")
+            raise TruncatedBodyError(
+                f"body longer than its Content-Length of {declared:,} bytes "
+                f"(at least {excess:,} more bytes sent): the page would be stored cut"
+            )
 
 
 class Fetcher:
     """Polite, bounded HTTP fetching for the crawler; use as `async with Fetcher(settings) as f:`."""
 
-    def __init__(self, settings: Settings, on_result: Callable[[FetchResult], None] | None = None,
-                 seed: int | None = None, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        on_result: Callable[[FetchResult], None] | None = None,
+        seed: int | None = None,
+        resolver: Resolver | None = None,
+    ) -> None:
         self.settings = settings
         self.on_result = on_result
         self.agent = settings.user_agent
-        self.politeness = Politeness(settings.per_host_concurrency, settings.global_concurrency,
-                                     settings.crawl_delay, settings.max_crawl_delay)
+        self.politeness = Politeness(
+            settings.per_host_concurrency,
+            settings.global_concurrency,
+            settings.crawl_delay,
+            settings.max_crawl_delay,
+        )
         self.robots = RobotsCache(self._fetch_robots, settings.robots_ttl)
         self.rng = random.Random(seed)
         self.network = SafeNetworkBackend(settings.allow_private_hosts, resolver)
         self.client = httpx.AsyncClient(
             transport=safe_transport(settings, self.network),
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate",
-                     "Accept-Language": "ar, en;q=0.5", "Accept": "*/*"},
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept-Encoding": "gzip, deflate",
+                "Accept-Language": "ar, en;q=0.5",
+                "Accept": "*/*",
+            },
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             follow_redirects=False,
             trust_env=False,
@@ -222,16 +240,29 @@ class Fetcher:
 
     # -- public --------------------------------------------------------------------------------------
 
-    async def fetch(self, url: str, *, source: str | None = None, etag: str | None = None,
-                    last_modified: str | None = None, accept: str | None = None) -> Response:
+    async def fetch(
+        self,
+        url: str,
+        *,
+        source: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
         """GET a URL (see the module docstring); returns the final answer, raises FetchError subclasses."""
         last_error: Exception | None = None
         for attempt in range(self.settings.retries + 1):
             wait = None
             try:
                 response = await self._follow(url, source, etag, last_modified, accept)
-            except (RobotsDisallowedError, UnsafeURLError, BodyTooLargeError, RedirectError, ContentDecodingError,
-                    TruncatedBodyError):
+            except (
+                RobotsDisallowedError,
+                UnsafeURLError,
+                BodyTooLargeError,
+                RedirectError,
+                ContentDecodingError,
+                TruncatedBodyError,
+            ):
                 raise
             except FetchError as exc:
                 last_error = exc
@@ -246,8 +277,9 @@ class Fetcher:
                     return response
             if attempt == self.settings.retries:
                 break
-            await asyncio.sleep(wait if wait is not None else
-                                backoff_seconds(attempt, self.settings.backoff_base, self.rng))
+            await asyncio.sleep(
+                wait if wait is not None else backoff_seconds(attempt, self.settings.backoff_base, self.rng)
+            )
         raise FetchError(f"{url}: gave up after {self.settings.retries + 1} attempts: {last_error}")
 
     async def fetch_text(self, url: str, **kwargs: object) -> tuple[Response, str]:
@@ -266,8 +298,9 @@ class Fetcher:
         check_scheme(url)
         check_host_syntax(urlsplit(url).hostname or "", self.settings.allow_private_hosts)
 
-    async def _follow(self, url: str, source: str | None, etag: str | None, last_modified: str | None,
-                      accept: str | None) -> Response:
+    async def _follow(
+        self, url: str, source: str | None, etag: str | None, last_modified: str | None, accept: str | None
+    ) -> Response:
         """One attempt: follow redirects by hand, checking each hop."""
         history: list[str] = []
         current = url
@@ -279,7 +312,10 @@ class Fetcher:
                 raise
             try:
                 rules = await self.robots.rules_for(current)
-            except (UnsafeURLError, UnresolvableHostError) as exc:  # robots.txt's host refused or unknown: the page's too
+            except (
+                UnsafeURLError,
+                UnresolvableHostError,
+            ) as exc:  # robots.txt's host refused or unknown: the page's too
                 self._record(FetchResult(current, None, 0.0, 0, source, str(exc), False))
                 raise
             if not rules.allowed(current, self.agent):
@@ -319,18 +355,28 @@ class Fetcher:
                         status = answer.status_code
                         body, size = await self._read(answer, cap)
         except BodyTooLargeError as exc:
-            self._record(FetchResult(url, status, time.monotonic() - started, size, source, str(exc), conditional))
+            self._record(
+                FetchResult(url, status, time.monotonic() - started, size, source, str(exc), conditional)
+            )
             raise
         except TimeoutError as exc:
             message = f"timed out after {self.settings.timeout:g} s"
-            self._record(FetchResult(url, status, time.monotonic() - started, size, source, message, conditional))
+            self._record(
+                FetchResult(url, status, time.monotonic() - started, size, source, message, conditional)
+            )
             raise FetchError(f"{url}: {message}") from exc
         except httpx.HTTPError as exc:
             message = f"{type(exc).__name__}: {exc}"
-            self._record(FetchResult(url, status, time.monotonic() - started, size, source, message, conditional))
+            self._record(
+                FetchResult(url, status, time.monotonic() - started, size, source, message, conditional)
+            )
             raise FetchError(f"{url}: {message}") from exc
-        except FetchError as exc:  # refused at connect time, unresolvable, or a body unlike its Content-Length
-            self._record(FetchResult(url, status, time.monotonic() - started, size, source, str(exc), conditional))
+        except (
+            FetchError
+        ) as exc:  # refused at connect time, unresolvable, or a body unlike its Content-Length
+            self._record(
+                FetchResult(url, status, time.monotonic() - started, size, source, str(exc), conditional)
+            )
             raise
         elapsed = time.monotonic() - started
         self._record(FetchResult(url, status, elapsed, size, source, None, conditional))
@@ -341,7 +387,9 @@ class Fetcher:
         declared = answer.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise BodyTooLargeError(f"body of {int(declared):,} bytes is over the {cap:,}-byte cap")
-        decoder = BoundedDecoder(answer.headers.get("content-encoding", ""), self.settings.max_decompressed_bytes)
+        decoder = BoundedDecoder(
+            answer.headers.get("content-encoding", ""), self.settings.max_decompressed_bytes
+        )
         wire = 0
         async for chunk in answer.aiter_raw():
             wire += len(chunk)
@@ -376,9 +424,17 @@ class Fetcher:
         applied = self.politeness.set_host_delay(host_of(url), asked)
         if asked is not None and asked > applied and not rules.cap_reported:
             rules.cap_reported = True
-            self._record(FetchResult(origin_of(url) + "/robots.txt", 200, 0.0, 0, source,
-                                     f"robots.txt Crawl-delay of {asked:g} s capped at {applied:g} s "
-                                     "(setting max_crawl_delay)"))
+            self._record(
+                FetchResult(
+                    origin_of(url) + "/robots.txt",
+                    200,
+                    0.0,
+                    0,
+                    source,
+                    f"robots.txt Crawl-delay of {asked:g} s capped at {applied:g} s "
+                    "(setting max_crawl_delay)",
+                )
+            )
 
     def _record(self, result: FetchResult) -> None:
         """Hand a fetch outcome to the fetch log."""

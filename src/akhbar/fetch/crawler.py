@@ -81,8 +81,18 @@ class CrawlSummary:
 
     def add(self, other: CrawlSummary) -> None:
         """Add another summary's numbers to this one."""
-        for name in ("sources", "documents", "not_modified", "entries", "new", "fetched", "partial", "failed",
-                     "disallowed", "deferred"):
+        for name in (
+            "sources",
+            "documents",
+            "not_modified",
+            "entries",
+            "new",
+            "fetched",
+            "partial",
+            "failed",
+            "disallowed",
+            "deferred",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.counts.add(other.counts)
         self.errors = (self.errors + other.errors)[:MAX_ERRORS_KEPT]
@@ -97,10 +107,13 @@ class CrawlSummary:
         """A one-line summary for the terminal."""
         c = self.counts
         left = f", {self.deferred} left for the next pass" if self.deferred else ""
-        return (f"{self.sources} sources, {self.documents} feeds/sitemaps ({self.not_modified} not modified), "
-                f"{self.new} new URLs{left}, {self.fetched} pages, {self.partial} partial, {self.failed} failed, "
-                f"{self.disallowed} disallowed; stored {c.imported} new, {c.updated} updated, "
-                f"{c.unchanged} unchanged in {self.elapsed:.1f} s" + (" (interrupted)" if self.interrupted else ""))
+        return (
+            f"{self.sources} sources, {self.documents} feeds/sitemaps ({self.not_modified} not modified), "
+            f"{self.new} new URLs{left}, {self.fetched} pages, {self.partial} partial, {self.failed} failed, "
+            f"{self.disallowed} disallowed; stored {c.imported} new, {c.updated} updated, "
+            f"{c.unchanged} unchanged in {self.elapsed:.1f} s"
+            + (" (interrupted)" if self.interrupted else "")
+        )
 
     def as_dict(self) -> dict:
         """The summary as JSON-ready data."""
@@ -148,9 +161,11 @@ def merge_entries(entries: Iterable[FeedEntry]) -> dict[str, FeedEntry]:
 
 def newest_first(entries: dict[str, FeedEntry], urls: list[str]) -> list[str]:
     """URLs ordered by their entry's publication time, newest first (undated ones last, in feed order)."""
+
     def key(url: str) -> float:
         published = entries[url].published
         return -published.timestamp() if published else float("inf")
+
     return sorted(urls, key=key)
 
 
@@ -181,9 +196,16 @@ def reason_of(exc: BaseException) -> str:
 class Crawler:
     """Crawls sources into a store; one instance keeps its connections and robots cache across passes."""
 
-    def __init__(self, store: Store, settings: Settings, *, pipeline: Pipeline | None = None,
-                 stop: asyncio.Event | None = None, on_source: Callable[[Source, CrawlSummary], None] | None = None,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        pipeline: Pipeline | None = None,
+        stop: asyncio.Event | None = None,
+        on_source: Callable[[Source, CrawlSummary], None] | None = None,
+        seed: int | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self._pipeline = pipeline
@@ -316,7 +338,9 @@ class Crawler:
             self._errored.clear()
         warm_up = asyncio.ensure_future(asyncio.to_thread(lambda: self.pipeline))  # stages load meanwhile
         candidates = sources if sources is not None else await self._db(self.store.list_sources)
-        states = {s.id: CrawlState.from_json(await self._db(self.store.source_state, s.id)) for s in candidates}
+        states = {
+            s.id: CrawlState.from_json(await self._db(self.store.source_state, s.id)) for s in candidates
+        }
         due = [s for s in candidates if s.enabled and (force or states[s.id].is_due(now))]
         summary = CrawlSummary()
         limit = asyncio.Semaphore(max(1, self.settings.global_concurrency))
@@ -355,7 +379,11 @@ class Crawler:
         """Poll one source's feeds and sitemaps, fetch its new articles, store them, save its state."""
         summary = CrawlSummary(sources=1)
         started_wall = time.time()
-        crawl = copy.deepcopy(state) if isinstance(state, CrawlState) else CrawlState.from_json(copy.deepcopy(state))
+        crawl = (
+            copy.deepcopy(state)
+            if isinstance(state, CrawlState)
+            else CrawlState.from_json(copy.deepcopy(state))
+        )
         validators_before = copy.deepcopy(crawl.feeds)
         polls, ok = await self._poll_all(source, crawl.feeds, summary)
         entries, origin = await asyncio.to_thread(gather_entries, polls)  # 50,000 entries: off the loop
@@ -380,7 +408,9 @@ class Crawler:
         new_items = summary.counts.imported
         last = crawl.last_poll
         crawl.rate = observe_rate(crawl.rate, new_items, now - last) if last else None
-        interval = next_interval(crawl.rate, crawl.interval, new_items, self.policy, source.poll_interval, self.rng)
+        interval = next_interval(
+            crawl.rate, crawl.interval, new_items, self.policy, source.poll_interval, self.rng
+        )
         if not ok or left or summary.deferred:
             interval = self.policy.minimum
         crawl.interval, crawl.last_poll = interval, started_wall
@@ -389,12 +419,17 @@ class Crawler:
             next_at = min(next_at, min(_number(item.get("next_at")) for item in crawl.retry.values()))
         while len(crawl.aliases) > MAX_ALIASES:
             crawl.aliases.pop(next(iter(crawl.aliases)))
-        await self._db(self.store.save_source_state, source.id, crawl.to_json(),
-                       datetime.fromtimestamp(max(next_at, time.time()), UTC))
+        await self._db(
+            self.store.save_source_state,
+            source.id,
+            crawl.to_json(),
+            datetime.fromtimestamp(max(next_at, time.time()), UTC),
+        )
         return summary
 
-    def _cap_new(self, source: Source, fresh: list[str], origin: dict[str, Chain],
-                 summary: CrawlSummary) -> tuple[list[str], list[str]]:
+    def _cap_new(
+        self, source: Source, fresh: list[str], origin: dict[str, Chain], summary: CrawlSummary
+    ) -> tuple[list[str], list[str]]:
         """The newest new URLs up to the per-pass cap; the documents holding the rest are read again next pass."""
         cap = max(0, self.settings.crawl_max_new_urls)
         queued, left = fresh[:cap], fresh[cap:]
@@ -402,7 +437,9 @@ class Crawler:
             forget_validators(chain)
         if left:
             summary.deferred += len(left)
-            summary.error(f"{source.id}: {len(left)} new URLs over the {cap} per pass, left for the next pass")
+            summary.error(
+                f"{source.id}: {len(left)} new URLs over the {cap} per pass, left for the next pass"
+            )
         return queued, left
 
     def _planned_retry(self, url: str, item: dict, entry: FeedEntry | None) -> Planned | None:
@@ -417,15 +454,19 @@ class Crawler:
     def _trim_retries(self, source: Source, retries: dict[str, dict]) -> None:
         """Keep at most `crawl_max_retries` pending retries: the oldest are dropped, each named in the fetch log."""
         cap = max(0, self.settings.crawl_max_retries)
-        for url in list(retries)[:max(0, len(retries) - cap)]:
+        for url in list(retries)[: max(0, len(retries) - cap)]:
             retries.pop(url)
-            self._record(FetchResult(url, None, 0.0, 0, source.id,
-                                     f"{url}: retry dropped: over {cap} pending retries", False))
+            self._record(
+                FetchResult(
+                    url, None, 0.0, 0, source.id, f"{url}: retry dropped: over {cap} pending retries", False
+                )
+            )
 
     # -- feeds and sitemaps --------------------------------------------------------------------------
 
-    async def _poll_all(self, source: Source, feeds_state: dict,
-                        summary: CrawlSummary) -> tuple[list[tuple[FeedPoll, Chain]], bool]:
+    async def _poll_all(
+        self, source: Source, feeds_state: dict, summary: CrawlSummary
+    ) -> tuple[list[tuple[FeedPoll, Chain]], bool]:
         """Poll every feed and sitemap of a source, and the new or changed children of sitemap indexes.
 
         Each document is read at most once per pass, at most `crawl_max_documents` in all, at most
@@ -436,14 +477,19 @@ class Crawler:
         ok = True
         limit = max(1, self.settings.crawl_max_documents)
         queue: deque[tuple[str, dict, str | None, Chain]] = deque(
-            (url, feeds_state, None, ()) for url in [*source.feeds, *source.sitemaps])
+            (url, feeds_state, None, ()) for url in [*source.feeds, *source.sitemaps]
+        )
         visited: set[str] = set()
         repaired: set[str] = set()
         while queue and not self.stop.is_set():
             url, holder, stamp, parents = queue.popleft()
             if url in visited:
-                self._outcome(url, source.id, f"{url}: listed again by a sitemap index in the same pass "
-                                              "(an index that lists itself or loops); not read again")
+                self._outcome(
+                    url,
+                    source.id,
+                    f"{url}: listed again by a sitemap index in the same pass "
+                    "(an index that lists itself or loops); not read again",
+                )
                 continue
             if len(visited) >= limit:
                 self._defer_documents(source, [(url, holder, stamp, parents), *queue], limit, summary)
@@ -468,21 +514,34 @@ class Crawler:
             summary.interrupted = True
         return polls, ok
 
-    def _defer_documents(self, source: Source, rest: list[tuple[str, dict, str | None, Chain]], limit: int,
-                         summary: CrawlSummary) -> None:
+    def _defer_documents(
+        self,
+        source: Source,
+        rest: list[tuple[str, dict, str | None, Chain]],
+        limit: int,
+        summary: CrawlSummary,
+    ) -> None:
         """Leave documents over the per-pass cap for the next pass (their indexes are read in full again)."""
         for _, _, _, parents in rest:
             forget_validators(parents)
         summary.deferred += len(rest)
-        summary.error(f"{source.id}: over {limit} feeds and sitemaps in one pass; {len(rest)} left for the next pass")
+        summary.error(
+            f"{source.id}: over {limit} feeds and sitemaps in one pass; {len(rest)} left for the next pass"
+        )
 
-    async def _poll_one(self, source: Source, url: str, known: dict, stamp: str | None,
-                        summary: CrawlSummary) -> FeedPoll | Exception:
+    async def _poll_one(
+        self, source: Source, url: str, known: dict, stamp: str | None, summary: CrawlSummary
+    ) -> FeedPoll | Exception:
         """Poll one feed or sitemap inside a boundary: any failure is recorded and given back as the exception."""
         try:
-            poll = await poll_feed(self.fetcher, url, source=source.id, etag=known.get("etag"),
-                                   last_modified=known.get("last_modified"),
-                                   max_json_depth=self.settings.max_json_depth)
+            poll = await poll_feed(
+                self.fetcher,
+                url,
+                source=source.id,
+                etag=known.get("etag"),
+                last_modified=known.get("last_modified"),
+                max_json_depth=self.settings.max_json_depth,
+            )
         except Exception as exc:
             reason = reason_of(exc)
             self._feed_failed(source, url, reason if url in reason else f"{url}: {reason}", summary)
@@ -509,8 +568,11 @@ class Crawler:
         try:
             repair = await source_registry.rediscover_feeds(self.fetcher, source, url, reason)
         except Exception as exc:  # a failing home page must not end the source's pass
-            self._record(FetchResult(url, None, 0.0, 0, source.id, f"{url}: rediscovery failed: {reason_of(exc)}",
-                                     False))
+            self._record(
+                FetchResult(
+                    url, None, 0.0, 0, source.id, f"{url}: rediscovery failed: {reason_of(exc)}", False
+                )
+            )
             return []
         self._record(FetchResult(url, None, 0.0, 0, source.id, repair.note(), False))
         if not repair.found:
@@ -519,19 +581,25 @@ class Crawler:
         await self._db(self.store.upsert_source, source)
         return [*repair.feeds, *repair.sitemaps]
 
-    def _queue_children(self, source: Source, poll: FeedPoll, chain: Chain,
-                        queue: deque[tuple[str, dict, str | None, Chain]]) -> None:
+    def _queue_children(
+        self, source: Source, poll: FeedPoll, chain: Chain, queue: deque[tuple[str, dict, str | None, Chain]]
+    ) -> None:
         """Queue the new or changed child sitemaps of an index (newest first, within the depth limit)."""
         if not poll.children:
             return
         known = chain[-1]
         depth = max(1, self.settings.crawl_sitemap_depth)
         if len(chain) >= depth:  # its children would sit deeper than the limit
-            self._outcome(poll.url, source.id, f"{poll.url}: sitemap index at the depth limit ({depth} levels); "
-                                               "its children are not read")
+            self._outcome(
+                poll.url,
+                source.id,
+                f"{poll.url}: sitemap index at the depth limit ({depth} levels); its children are not read",
+            )
             return
         children = known.setdefault("children", {})
-        newest = sorted(poll.children, key=lambda c: c.lastmod.timestamp() if c.lastmod else 0.0, reverse=True)
+        newest = sorted(
+            poll.children, key=lambda c: c.lastmod.timestamp() if c.lastmod else 0.0, reverse=True
+        )
         picked = 0
         for child in newest:
             child_stamp = child.lastmod.isoformat() if child.lastmod else None
@@ -545,15 +613,17 @@ class Crawler:
 
     # -- pages ---------------------------------------------------------------------------------------
 
-    async def _fetch_all(self, source: Source, todo: dict[str, Planned], crawl: CrawlState,
-                         summary: CrawlSummary) -> None:
+    async def _fetch_all(
+        self, source: Source, todo: dict[str, Planned], crawl: CrawlState, summary: CrawlSummary
+    ) -> None:
         """Fetch and extract the articles in `todo` with a few workers, storing them in batches."""
         queue: asyncio.Queue[str] = asyncio.Queue()
         for url in todo:
             queue.put_nowait(url)
         batch: list[tuple[str, Article, bool]] = []  # (URL, article, is it the feed entry's stand-in)
-        workers_count = max(1, min(len(todo), self.settings.per_host_concurrency * 2 + 2,
-                                   self.settings.global_concurrency))
+        workers_count = max(
+            1, min(len(todo), self.settings.per_host_concurrency * 2 + 2, self.settings.global_concurrency)
+        )
 
         async def flush() -> None:
             while batch:
@@ -569,8 +639,9 @@ class Crawler:
                     url = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
-                article, stand_in = await self._article(source, url, todo[url], crawl.aliases, crawl.retry,
-                                                        summary)
+                article, stand_in = await self._article(
+                    source, url, todo[url], crawl.aliases, crawl.retry, summary
+                )
                 if article is not None:
                     batch.append((url, article, stand_in))
                     if len(batch) >= WRITE_BATCH:
@@ -589,8 +660,17 @@ class Crawler:
             if isinstance(outcome, Exception):
                 raise outcome
 
-    def _refused(self, source: Source, url: str, planned: Planned, stand_in: bool, reason: str,
-                 retries: dict[str, dict], summary: CrawlSummary, batch: list[tuple[str, Article, bool]]) -> None:
+    def _refused(
+        self,
+        source: Source,
+        url: str,
+        planned: Planned,
+        stand_in: bool,
+        reason: str,
+        retries: dict[str, dict],
+        summary: CrawlSummary,
+        batch: list[tuple[str, Article, bool]],
+    ) -> None:
         """An article the store would not take: named in the fetch log, its stand-in tried, retried later."""
         reason = f"{url}: not stored: {reason}"
         if stand_in:
@@ -610,8 +690,15 @@ class Crawler:
         for task in tasks:
             task.cancel()
 
-    async def _article(self, source: Source, url: str, planned: Planned, aliases: dict[str, str],
-                       retries: dict[str, dict], summary: CrawlSummary) -> tuple[Article | None, bool]:
+    async def _article(
+        self,
+        source: Source,
+        url: str,
+        planned: Planned,
+        aliases: dict[str, str],
+        retries: dict[str, dict],
+        summary: CrawlSummary,
+    ) -> tuple[Article | None, bool]:
         """Fetch and extract one article inside a boundary; on any failure its stand-in (once) and a retry.
 
         Returns the article to store (or None) and whether it is the feed entry's partial stand-in.
@@ -649,8 +736,15 @@ class Crawler:
         retries.pop(url, None)
         return article, False
 
-    def _failed(self, source: Source, url: str, planned: Planned, retries: dict[str, dict],
-                summary: CrawlSummary, reason: str) -> Article | None:
+    def _failed(
+        self,
+        source: Source,
+        url: str,
+        planned: Planned,
+        retries: dict[str, dict],
+        summary: CrawlSummary,
+        reason: str,
+    ) -> Article | None:
         """A page that could not be had: named in the fetch log, retried with backoff, its stand-in stored once."""
         summary.error(f"{source.id}: {reason}")
         self._outcome(url, source.id, reason)
@@ -672,8 +766,12 @@ class Crawler:
         """Schedule the next attempt at a page, with a delay doubling per attempt."""
         attempts = (planned.retry or {}).get("attempts", 0) + 1
         delay = min(MAX_RETRY_DELAY, self.settings.partial_retry_base * 2 ** (attempts - 1))
-        retries[url] = {"entry": entry_to_dict(planned.entry), "attempts": attempts, "next_at": time.time() + delay,
-                        "stored": stored}
+        retries[url] = {
+            "entry": entry_to_dict(planned.entry),
+            "attempts": attempts,
+            "next_at": time.time() + delay,
+            "stored": stored,
+        }
 
 
 def _number(value: object) -> float:
@@ -681,18 +779,28 @@ def _number(value: object) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
-async def crawl_pass(store: Store, settings: Settings, sources: list[Source] | None = None, *,
-                     force: bool = False, stop: asyncio.Event | None = None,
-                     on_source: Callable[[Source, CrawlSummary], None] | None = None) -> CrawlSummary:
+async def crawl_pass(
+    store: Store,
+    settings: Settings,
+    sources: list[Source] | None = None,
+    *,
+    force: bool = False,
+    stop: asyncio.Event | None = None,
+    on_source: Callable[[Source, CrawlSummary], None] | None = None,
+) -> CrawlSummary:
     """One pass over the due sources (or the given ones when `force`)."""
     async with Crawler(store, settings, stop=stop, on_source=on_source) as crawler:
         return await crawler.run_pass(sources, force=force)
 
 
-async def crawl_forever(store: Store, settings: Settings, stop: asyncio.Event,
-                        on_pass: Callable[[CrawlSummary], None] | None = None,
-                        on_source: Callable[[Source, CrawlSummary], None] | None = None,
-                        idle: float = 5.0) -> None:
+async def crawl_forever(
+    store: Store,
+    settings: Settings,
+    stop: asyncio.Event,
+    on_pass: Callable[[CrawlSummary], None] | None = None,
+    on_source: Callable[[Source, CrawlSummary], None] | None = None,
+    idle: float = 5.0,
+) -> None:
     """Pass after pass until `stop` is set; in-flight work finishes (or is cancelled unstored) on stop."""
     async with Crawler(store, settings, stop=stop, on_source=on_source) as crawler:
         while not stop.is_set():

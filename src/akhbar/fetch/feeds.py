@@ -15,10 +15,15 @@ from akhbar.extract.sitemaps import ChildSitemap, ParsedSitemap, is_sitemap, par
 from akhbar.fetch.client import Fetcher, Response
 from akhbar.models import Article
 
-FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
-               "text/xml;q=0.9, */*;q=0.5")
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, */*;q=0.5"
+)
 HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-HTML_PAGE = (b"<!doctype html", b"<html")  # how a page starts; a feed or sitemap starts with <?xml, <rss, <urlset or {
+HTML_PAGE = (
+    b"<!doctype html",
+    b"<html",
+)  # how a page starts; a feed or sitemap starts with <?xml, <rss, <urlset or {
 HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<div", b"<p")
 #: Where a whole page's closing tag is looked for: the end of a page carries at most a few hundred bytes
 #: of scripts or comments after `</html>`; 4 KB leaves room and keeps the check constant-time.
@@ -48,10 +53,19 @@ def looks_like_html(response: Response) -> bool:
     return head.startswith(HTML_SNIFF) or b"<html" in head
 
 
-async def poll_feed(fetcher: Fetcher, url: str, *, source: str | None = None, etag: str | None = None,
-                    last_modified: str | None = None, max_json_depth: int = MAX_JSON_DEPTH) -> FeedPoll:
+async def poll_feed(
+    fetcher: Fetcher,
+    url: str,
+    *,
+    source: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    max_json_depth: int = MAX_JSON_DEPTH,
+) -> FeedPoll:
     """Fetch a feed or sitemap (conditionally) and read its entries or child sitemaps."""
-    response = await fetcher.fetch(url, source=source, etag=etag, last_modified=last_modified, accept=FEED_ACCEPT)
+    response = await fetcher.fetch(
+        url, source=source, etag=etag, last_modified=last_modified, accept=FEED_ACCEPT
+    )
     if response.not_modified:
         return FeedPoll(url, not_modified=True, etag=etag, last_modified=last_modified)
     if not response.ok:

@@ -28,8 +28,9 @@ class HostGate:
 class Politeness:
     """Per-host concurrency and crawl delay, and a global concurrency cap."""
 
-    def __init__(self, per_host: int = 2, global_limit: int = 16, delay: float = 1.0,
-                 max_delay: float = 30.0) -> None:
+    def __init__(
+        self, per_host: int = 2, global_limit: int = 16, delay: float = 1.0, max_delay: float = 30.0
+    ) -> None:
         if per_host < 1 or global_limit < 1:
             raise ValueError("concurrency limits must be at least 1")
         self.per_host = per_host

@@ -31,8 +31,14 @@ def observe_rate(rate: float | None, new_items: int, elapsed: float) -> float:
     return seen if rate is None else SMOOTHING * seen + (1 - SMOOTHING) * rate
 
 
-def next_interval(rate: float | None, previous: float | None, new_items: int, policy: PollPolicy,
-                  default: float, rng: random.Random) -> float:
+def next_interval(
+    rate: float | None,
+    previous: float | None,
+    new_items: int,
+    policy: PollPolicy,
+    default: float,
+    rng: random.Random,
+) -> float:
     """Seconds until the next poll: about TARGET_NEW_ITEMS expected items, longer after quiet polls, jittered."""
     if rate and rate > 0:
         base = TARGET_NEW_ITEMS / rate

@@ -32,8 +32,9 @@ def install_stop_signals(stop: asyncio.Event, echo: Callable[[str], None]) -> No
             loop.add_signal_handler(sig, on_signal)
 
 
-def run_crawl(store: Store, settings: Settings, once: bool, echo: Callable[[str], None],
-              force: bool = False) -> CrawlSummary:
+def run_crawl(
+    store: Store, settings: Settings, once: bool, echo: Callable[[str], None], force: bool = False
+) -> CrawlSummary:
     """`akhbar crawl [--once]`: one pass, or passes until a signal; returns the (last or total) summary."""
     total = CrawlSummary()
 

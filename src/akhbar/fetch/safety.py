@@ -85,7 +85,9 @@ def unsafe_reason(address: str) -> str | None:
         if embedded is not None and unsafe_reason(str(embedded[1])) is not None:
             return f"a {embedded[0]} address embedding {embedded[1]}"
         if embedded is not None and embedded[0] == "NAT64":
-            return None  # the NAT64 prefix sits in a reserved block, but it reaches the public address it embeds
+            return (
+                None  # the NAT64 prefix sits in a reserved block, but it reaches the public address it embeds
+            )
     if ip.is_loopback:
         return "a loopback address"
     if ip.is_link_local:
@@ -136,7 +138,9 @@ def check_host_syntax(host: str, allow_private: bool) -> None:
         raise UnsafeURLError(f"{host} is {reason} {ALLOW_HINT}")
 
 
-async def resolve_checked(host: str, port: int, allow_private: bool, resolver: Resolver | None = None) -> list[str]:
+async def resolve_checked(
+    host: str, port: int, allow_private: bool, resolver: Resolver | None = None
+) -> list[str]:
     """Resolve a host once and return its addresses, all checked; UnsafeURLError if any is not public."""
     check_host_syntax(host, allow_private)
     literal = _literal(host)
@@ -147,7 +151,9 @@ async def resolve_checked(host: str, port: int, allow_private: bool, resolver: R
         for address in addresses:
             reason = unsafe_reason(address)
             if reason is not None:
-                raise UnsafeURLError(f"{host} resolves to the non-public address {address}, {reason} {ALLOW_HINT}")
+                raise UnsafeURLError(
+                    f"{host} resolves to the non-public address {address}, {reason} {ALLOW_HINT}"
+                )
     return addresses
 
 
@@ -176,7 +182,7 @@ class GuardedStream(httpcore.AsyncNetworkStream):
         data = await self.inner.read(max_bytes, timeout)
         self.received += len(data)
         if len(self.head) < MAX_HEAD_BYTES:
-            self.head += data[:MAX_HEAD_BYTES - len(self.head)]
+            self.head += data[: MAX_HEAD_BYTES - len(self.head)]
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
@@ -188,8 +194,9 @@ class GuardedStream(httpcore.AsyncNetworkStream):
         """Close the connection."""
         await self.inner.aclose()
 
-    async def start_tls(self, ssl_context: typing.Any, server_hostname: str | None = None,
-                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+    async def start_tls(
+        self, ssl_context: typing.Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
         """TLS over the checked connection, with the URL's host name for SNI and certificate checks."""
         return GuardedStream(await self.inner.start_tls(ssl_context, server_hostname, timeout))
 
@@ -213,21 +220,32 @@ class GuardedStream(httpcore.AsyncNetworkStream):
 class SafeNetworkBackend(httpcore.AsyncNetworkBackend):
     """httpcore's network backend, connecting only to addresses checked in the same resolution."""
 
-    def __init__(self, allow_private: bool, resolver: Resolver | None = None,
-                 inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+    def __init__(
+        self,
+        allow_private: bool,
+        resolver: Resolver | None = None,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
         self.allow_private = allow_private
         self.resolver = resolver
         self.inner = inner or httpcore.AnyIOBackend()
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                          socket_options: typing.Iterable[typing.Any] | None = None) -> httpcore.AsyncNetworkStream:
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         """Resolve once, check every address, connect to the first checked address that answers."""
         addresses = await resolve_checked(host, port, self.allow_private, self.resolver)
         failure: Exception | None = None
         for address in addresses:
             try:
-                stream = await self.inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
-                                                      socket_options=socket_options)
+                stream = await self.inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc
                 continue
@@ -235,9 +253,12 @@ class SafeNetworkBackend(httpcore.AsyncNetworkBackend):
         assert failure is not None
         raise failure
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: typing.Iterable[typing.Any] | None = None
-                                  ) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         """Never: the fetcher only speaks TCP."""
         raise UnsafeURLError(f"{path}: Unix sockets are not fetched")
 

@@ -64,8 +64,15 @@ class CrawlState:
 
     def to_json(self) -> dict:
         """The state as a JSON-ready object (without `next_poll_at`: the store keeps it in its column)."""
-        return {**self.extra, "feeds": self.feeds, "aliases": self.aliases, "retry": self.retry,
-                "rate": self.rate, "interval": self.interval, "last_poll": self.last_poll}
+        return {
+            **self.extra,
+            "feeds": self.feeds,
+            "aliases": self.aliases,
+            "retry": self.retry,
+            "rate": self.rate,
+            "interval": self.interval,
+            "last_poll": self.last_poll,
+        }
 
     def is_due(self, now: datetime | None = None) -> bool:
         """True when the source should be polled (never polled, an unreadable time, or its time has come)."""

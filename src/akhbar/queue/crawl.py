@@ -38,7 +38,9 @@ class LaneSink:
 
     def ingest(self, articles: Sequence[Article]) -> ImportCounts:
         """Enqueue the articles (inside the crawler's batch transaction); every one counts as handed over."""
-        self.queue.enqueue_many("ingest", [(ingest_key(a), {"article": article_payload(a)}) for a in articles])
+        self.queue.enqueue_many(
+            "ingest", [(ingest_key(a), {"article": article_payload(a)}) for a in articles]
+        )
         return ImportCounts(imported=len(articles))
 
     def finish(self) -> None:

@@ -69,8 +69,15 @@ class JobQueue:
             cursor = conn.execute(query, params)
             return cursor.fetchall() if cursor.description else []
 
-    def enqueue(self, kind: str, key: str, payload: dict[str, Any] | None = None, run_at: datetime | None = None,
-                again: bool = False, max_attempts: int = 5) -> bool:
+    def enqueue(
+        self,
+        kind: str,
+        key: str,
+        payload: dict[str, Any] | None = None,
+        run_at: datetime | None = None,
+        again: bool = False,
+        max_attempts: int = 5,
+    ) -> bool:
         """Add a job unless its key is already queued or running; `again` re-queues a finished one. True if queued."""
         condition = "jobs.state IN ('done', 'failed')" if again else "false"
         rows = self._run(
@@ -126,7 +133,9 @@ class JobQueue:
                RETURNING id, kind, key, payload, attempts, max_attempts""",
             {"worker": worker, "lease": lease, "kind": kind, "limit": limit},
         )
-        jobs = [Job(r["id"], r["kind"], r["key"], r["payload"], r["attempts"], r["max_attempts"]) for r in rows]
+        jobs = [
+            Job(r["id"], r["kind"], r["key"], r["payload"], r["attempts"], r["max_attempts"]) for r in rows
+        ]
         return sorted(jobs, key=lambda job: job.id)
 
     def extend(self, job_ids: list[int], worker: str, lease: float = DEFAULT_LEASE) -> int:

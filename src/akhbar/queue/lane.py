@@ -37,8 +37,14 @@ class LaneLost(Exception):
 class RelateLane:
     """Holds the lane lock and runs ingest batches through one pipeline."""
 
-    def __init__(self, store: PostgresStore, queue: JobQueue, worker: str,
-                 make_pipeline: Callable[[Store], Pipeline] = Pipeline.default, batch_size: int = 200) -> None:
+    def __init__(
+        self,
+        store: PostgresStore,
+        queue: JobQueue,
+        worker: str,
+        make_pipeline: Callable[[Store], Pipeline] = Pipeline.default,
+        batch_size: int = 200,
+    ) -> None:
         self.store, self.queue, self.worker = store, queue, worker
         self.make_pipeline, self.batch_size = make_pipeline, batch_size
         self.conn: psycopg.Connection | None = None
@@ -54,7 +60,9 @@ class RelateLane:
         except psycopg.Error:
             self.release()
         try:
-            conn = psycopg.connect(self.store.conninfo, autocommit=True, application_name=f"akhbar-lane {self.worker}")
+            conn = psycopg.connect(
+                self.store.conninfo, autocommit=True, application_name=f"akhbar-lane {self.worker}"
+            )
         except psycopg.Error:
             return False
         schema = self.store.schema or "public"

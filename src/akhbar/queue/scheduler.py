@@ -23,5 +23,7 @@ def due_sources(store: Store, now: datetime | None = None) -> list[str]:
 
 def schedule_due(store: Store, queue: JobQueue, now: datetime | None = None) -> int:
     """Enqueue a poll job per due source (one per source at a time); returns how many were queued."""
-    return sum(queue.enqueue("poll", f"poll:{source_id}", {"source": source_id}, again=True)
-               for source_id in due_sources(store, now))
+    return sum(
+        queue.enqueue("poll", f"poll:{source_id}", {"source": source_id}, again=True)
+        for source_id in due_sources(store, now)
+    )

@@ -62,17 +62,29 @@ def worker_name() -> str:
 class Worker:
     """A crawl loop (poll jobs), the relate lane, a lease heartbeat and the scheduler over one store."""
 
-    def __init__(self, store: Store, settings: Settings, concurrency: int = 2, lease: float = DEFAULT_LEASE,
-                 idle_sleep: float = 0.3, schedule_every: float = 30.0, scheduler: bool = True, lane: bool = True,
-                 handlers: dict[str, Handler] | None = None,
-                 make_pipeline: Callable[[Store], Pipeline] = Pipeline.default, name: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        concurrency: int = 2,
+        lease: float = DEFAULT_LEASE,
+        idle_sleep: float = 0.3,
+        schedule_every: float = 30.0,
+        scheduler: bool = True,
+        lane: bool = True,
+        handlers: dict[str, Handler] | None = None,
+        make_pipeline: Callable[[Store], Pipeline] = Pipeline.default,
+        name: str | None = None,
+    ) -> None:
         self.store, self.settings = store, settings
         self.queue = JobQueue(store)
         self.name = name or worker_name()
         self.concurrency, self.lease, self.idle_sleep = concurrency, lease, idle_sleep
         self.schedule_every, self.scheduler, self.use_lane = schedule_every, scheduler, lane
         self.handlers = dict(handlers or HANDLERS)
-        self.lane = RelateLane(self.queue.store, self.queue, self.name, make_pipeline, batch_size=settings.batch_size)
+        self.lane = RelateLane(
+            self.queue.store, self.queue, self.name, make_pipeline, batch_size=settings.batch_size
+        )
         self.stop = threading.Event()
         self.report = WorkerReport()
         self._inflight: set[int] = set()
@@ -87,7 +99,9 @@ class Worker:
     async def _crawl_main(self) -> None:
         """Take and run crawl jobs until stopped; in-flight crawls finish (or are cancelled unstored) on stop."""
         loop = asyncio.get_running_loop()
-        loop.set_default_executor(ThreadPoolExecutor(self.concurrency + 4, thread_name_prefix="akhbar-crawl-db"))
+        loop.set_default_executor(
+            ThreadPoolExecutor(self.concurrency + 4, thread_name_prefix="akhbar-crawl-db")
+        )
         stop = asyncio.Event()
         async with lane_crawler(self.store, self.queue, self.settings, stop) as crawler:
             takers = [asyncio.create_task(self._take_jobs(crawler, stop)) for _ in range(self.concurrency)]

@@ -61,7 +61,9 @@ def body_hash(terms: Sequence[str]) -> str:
 
 def signature(shingle_set: set[int]) -> MinHash:
     """The MinHash of a set of shingles."""
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=_TEMPLATE.permutations, scheme=SCHEME)
+    minhash = MinHash(
+        num_perm=NUM_PERM, hashfunc=_identity, permutations=_TEMPLATE.permutations, scheme=SCHEME
+    )
     minhash.update_batch(sorted(shingle_set))
     return minhash
 
@@ -96,8 +98,9 @@ def is_near_duplicate(a: set[int], b: set[int]) -> bool:
     return o.jaccard >= JACCARD or (o.containment >= CONTAINMENT and o.smaller >= MIN_CONTAINED)
 
 
-def are_duplicates(a_title: Sequence[str], a_body: Sequence[str], b_title: Sequence[str],
-                   b_body: Sequence[str]) -> bool:
+def are_duplicates(
+    a_title: Sequence[str], a_body: Sequence[str], b_title: Sequence[str], b_body: Sequence[str]
+) -> bool:
     """Whether two articles (as analyzer terms) are the same text: the rule the import groups by."""
     a, b = compared_terms(a_title, a_body), compared_terms(b_title, b_body)
     if a and body_hash(a) == body_hash(b):
@@ -130,8 +133,9 @@ class DuplicateFinder:
             _, article_id = self.window.popleft()
             self.lsh.remove(article_id)
 
-    def find(self, article_id: int, published: datetime | None, title_terms: list[str],
-             body_terms: list[str]) -> int | None:
+    def find(
+        self, article_id: int, published: datetime | None, title_terms: list[str], body_terms: list[str]
+    ) -> int | None:
         """The earliest earlier article this one duplicates (or None); records the article's signature."""
         terms = compared_terms(title_terms, body_terms)
         if not terms:

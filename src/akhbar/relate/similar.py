@@ -41,10 +41,15 @@ class Profile:
 
     def to_json(self) -> str:
         """The profile as JSON text."""
-        return json.dumps({
-            "v": {t: round(w, 4) for t, w in top(self.vector, PROFILE_TERMS).items()},
-            "t": sorted(self.tags), "s": [[s, round(score, 4)] for s, score in self.stories],
-        }, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            {
+                "v": {t: round(w, 4) for t, w in top(self.vector, PROFILE_TERMS).items()},
+                "t": sorted(self.tags),
+                "s": [[s, round(score, 4)] for s, score in self.stories],
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Profile:
@@ -109,7 +114,9 @@ def candidates(store: Store, article: Article, profile: Profile) -> list[Candida
     return found
 
 
-def diversify(ranked: Iterable[Candidate], limit: int = SIMILAR, taken: Iterable[Candidate] = ()) -> list[Candidate]:
+def diversify(
+    ranked: Iterable[Candidate], limit: int = SIMILAR, taken: Iterable[Candidate] = ()
+) -> list[Candidate]:
     """The best entries, one per duplicate group, at most PER_STORY per story, no near-duplicates."""
     chosen: list[Candidate] = []
     seen = list(taken)

@@ -23,8 +23,9 @@ EARLIEST = datetime.min.replace(tzinfo=UTC)
 NEARBY_SCORE = 0.05  # other stories at least this close are kept in an article's profile
 
 
-def features(article: Article, title_terms: list[str], body_terms: list[str], stats: TermStats,
-             published: datetime) -> ArticleFeatures:
+def features(
+    article: Article, title_terms: list[str], body_terms: list[str], stats: TermStats, published: datetime
+) -> ArticleFeatures:
     """What clustering needs of an article."""
     return ArticleFeatures(
         article_id=article.id or 0,
@@ -44,8 +45,14 @@ def interned(terms: list[str]) -> list[str]:
 
 def story_record(state: StoryState) -> Story:
     """The store's view of a story state."""
-    return Story(id=state.id, title=state.title, first_seen=state.first_seen, last_seen=state.last_seen,
-                 article_ids=list(state.members), sources=list(state.sources))
+    return Story(
+        id=state.id,
+        title=state.title,
+        first_seen=state.first_seen,
+        last_seen=state.last_seen,
+        article_ids=list(state.members),
+        sources=list(state.sources),
+    )
 
 
 class RelateStage:
@@ -66,7 +73,8 @@ class RelateStage:
         self.stats = TermStats.from_store(store)
         self.finder = DuplicateFinder.from_store(store, first)
         self.clusterer = StoryClusterer(
-            StoryState.from_json(story_id, state) for story_id, state in store.recent_story_states(first - WINDOW)
+            StoryState.from_json(story_id, state)
+            for story_id, state in store.recent_story_states(first - WINDOW)
         )
 
     def _moment(self, article: Article) -> datetime:
@@ -77,7 +85,9 @@ class RelateStage:
 
     def process(self, store: Store, articles: Sequence[Article]) -> None:
         """Find each article's duplicates and story."""
-        batch = sorted(((a.id, a) for a in articles if a.id), key=lambda pair: (pair[1].published or EARLIEST, pair[0]))
+        batch = sorted(
+            ((a.id, a) for a in articles if a.id), key=lambda pair: (pair[1].published or EARLIEST, pair[0])
+        )
         if not batch:
             return
         ids = [article_id for article_id, _ in batch]
@@ -101,8 +111,15 @@ class RelateStage:
             store.save_story_state(state.id, state.last_seen, state.to_json())
         self.dirty.clear()
 
-    def _relate(self, store: Store, article_id: int, article: Article, current: Article | None,
-                title: list[str], body: list[str]) -> None:
+    def _relate(
+        self,
+        store: Store,
+        article_id: int,
+        article: Article,
+        current: Article | None,
+        title: list[str],
+        body: list[str],
+    ) -> None:
         """Duplicates, then story, for one stored article (article_id is its store id)."""
         assert self.finder is not None and self.clusterer is not None and self.stats is not None
         moment = self._moment(article)
@@ -150,4 +167,3 @@ class RelateStage:
         """The story an article is in."""
         found = store.get_articles([article_id])
         return found[0].story_id if found else None
-

@@ -78,23 +78,43 @@ class StoryState:
 
     def to_json(self) -> str:
         """The state as JSON text (floats rounded)."""
-        return json.dumps({
-            "centroid": _rounded(self.centroid), "titles": _rounded(self.titles), "entities": self.entities,
-            "size": self.size, "first_seen": stamp(self.first_seen), "last_seen": stamp(self.last_seen),
-            "sources": self.sources, "recent": [_rounded(v) for v in self.recent], "title": self.title,
-            "central_id": self.central_id, "central_vector": _rounded(self.central_vector),
-            "members": self.members,
-        }, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            {
+                "centroid": _rounded(self.centroid),
+                "titles": _rounded(self.titles),
+                "entities": self.entities,
+                "size": self.size,
+                "first_seen": stamp(self.first_seen),
+                "last_seen": stamp(self.last_seen),
+                "sources": self.sources,
+                "recent": [_rounded(v) for v in self.recent],
+                "title": self.title,
+                "central_id": self.central_id,
+                "central_vector": _rounded(self.central_vector),
+                "members": self.members,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
     @classmethod
     def from_json(cls, story_id: int, text: str) -> StoryState:
         """The inverse of to_json()."""
         d = json.loads(text)
         return cls(
-            id=story_id, centroid=d["centroid"], titles=d["titles"], entities=d["entities"], size=d["size"],
-            first_seen=parse_iso(d["first_seen"]), last_seen=parse_iso(d["last_seen"]),
-            sources=d["sources"], recent=d["recent"], title=d["title"], central_id=d["central_id"],
-            central_vector=d["central_vector"], members=d["members"],
+            id=story_id,
+            centroid=d["centroid"],
+            titles=d["titles"],
+            entities=d["entities"],
+            size=d["size"],
+            first_seen=parse_iso(d["first_seen"]),
+            last_seen=parse_iso(d["last_seen"]),
+            sources=d["sources"],
+            recent=d["recent"],
+            title=d["title"],
+            central_id=d["central_id"],
+            central_vector=d["central_vector"],
+            members=d["members"],
         )
 
 
@@ -182,8 +202,11 @@ class StoryClusterer:
         link = 0.0
         if CONTENT_WEIGHT * content + TITLE_WEIGHT * title >= LINK_FLOOR * JOIN_THRESHOLD:
             link = max((cosine(article.vector, member) for member in story.recent), default=0.0)
-        return (CONTENT_WEIGHT * max(content, link) + TITLE_WEIGHT * title
-                + ENTITY_WEIGHT * entity_overlap(article.entities, story))
+        return (
+            CONTENT_WEIGHT * max(content, link)
+            + TITLE_WEIGHT * title
+            + ENTITY_WEIGHT * entity_overlap(article.entities, story)
+        )
 
     def assign(self, article: ArticleFeatures, new_id: int = 0, into: int | None = None) -> Decision:
         """Put an article in its best story (or `into`, e.g. its duplicate's), or in a new one with id `new_id`."""
@@ -214,12 +237,23 @@ class StoryClusterer:
 
     def _new_story(self, article: ArticleFeatures, story_id: int) -> StoryState:
         """A story of one article."""
-        member = unit(top(article.vector, MEMBER_TERMS))  # shared by the recent members and the central vector
+        member = unit(
+            top(article.vector, MEMBER_TERMS)
+        )  # shared by the recent members and the central vector
         story = StoryState(
-            id=story_id, centroid=dict(article.vector), titles=dict(article.title_vector),
-            entities={e: 1 for e in article.entities}, size=1, first_seen=article.published,
-            last_seen=article.published, sources=[article.source], recent=[member],
-            title=article.title, central_id=article.article_id, central_vector=member, members=[article.article_id],
+            id=story_id,
+            centroid=dict(article.vector),
+            titles=dict(article.title_vector),
+            entities={e: 1 for e in article.entities},
+            size=1,
+            first_seen=article.published,
+            last_seen=article.published,
+            sources=[article.source],
+            recent=[member],
+            title=article.title,
+            central_id=article.article_id,
+            central_vector=member,
+            members=[article.article_id],
         )
         if story_id:
             self._remember(story)

@@ -56,5 +56,16 @@ from akhbar.replay.faults import FAULTS, HOSTILE, FaultSpec
 from akhbar.replay.server import ReplayServer
 from akhbar.replay.sites import SiteProfile, profile_for
 
-__all__ = ["FAULTS", "HOSTILE", "Catalog", "FaultSpec", "ManualClock", "ReplayClock", "ReplayServer", "SiteProfile",
-           "load_catalog", "parse_clock", "profile_for"]
+__all__ = [
+    "FAULTS",
+    "HOSTILE",
+    "Catalog",
+    "FaultSpec",
+    "ManualClock",
+    "ReplayClock",
+    "ReplayServer",
+    "SiteProfile",
+    "load_catalog",
+    "parse_clock",
+    "profile_for",
+]

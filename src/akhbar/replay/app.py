@@ -20,8 +20,10 @@ from akhbar.replay.sites import CP1256_HEADER, CP1256_META, WRONG_HEADER, SitePr
 
 T = TypeVar("T")
 
-PIXEL = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
-         b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+PIXEL = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+    b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
 HOME_ITEMS = 30
 TOOL_PREFIXES = ("print/", "private/", "amp/")
 INFO_PAGES = {"about": "من نحن", "contact": "اتصل بنا", "privacy": "سياسة الخصوصية"}
@@ -62,8 +64,12 @@ def xml_type(profile: SiteProfile, kind: str) -> str:
 
 def _json(data: object, status: int = 200) -> Response:
     """A JSON control answer."""
-    return Response(status, json.dumps(data, ensure_ascii=False).encode("utf-8"),
-                    "application/json; charset=utf-8", kind="control")
+    return Response(
+        status,
+        json.dumps(data, ensure_ascii=False).encode("utf-8"),
+        "application/json; charset=utf-8",
+        kind="control",
+    )
 
 
 def _text(status: int, text: str, kind: str = "other") -> Response:
@@ -145,15 +151,21 @@ class ReplayApp:
         if fault == "self_index":
             made = hostile.self_index(url)
         elif fault in ("huge_sitemap", "huge_sitemap_cut") and site is not None:
-            made = self._cached((fault, site.profile.slug, spec.huge_sitemap_size), lambda: hostile.huge_sitemap(
-                self._real_items(site, dated=True), f"{self.base_of(site.profile.slug)}/{site.profile.slug}/huge/",
-                spec.huge_sitemap_size, cut=fault == "huge_sitemap_cut"))
+            made = self._cached(
+                (fault, site.profile.slug, spec.huge_sitemap_size),
+                lambda: hostile.huge_sitemap(
+                    self._real_items(site, dated=True),
+                    f"{self.base_of(site.profile.slug)}/{site.profile.slug}/huge/",
+                    spec.huge_sitemap_size,
+                    cut=fault == "huge_sitemap_cut",
+                ),
+            )
         elif fault in ("json_surrogate", "json_deep") and site is not None:
-            items = self._real_items(site, dated=False)[:feeds.FEED_ITEMS]
-            made = hostile.json_feed(items, site.profile.title, fault[len("json_"):], spec.deep_levels)
+            items = self._real_items(site, dated=False)[: feeds.FEED_ITEMS]
+            made = hostile.json_feed(items, site.profile.title, fault[len("json_") :], spec.deep_levels)
             content_type = "application/feed+json"
         elif fault in ("jsonld_surrogate", "jsonld_deep"):
-            made = hostile.with_jsonld(response.body, fault[len("jsonld_"):], spec.deep_levels)
+            made = hostile.with_jsonld(response.body, fault[len("jsonld_") :], spec.deep_levels)
         elif fault == "deep_html":
             made = hostile.deep_html(response.body, spec.deep_levels)
         elif fault == "empty_page":
@@ -168,8 +180,10 @@ class ReplayApp:
         """The site's published articles, newest first, as (URL, W3C date or title)."""
         base = self.base_of(site.profile.slug)
         now = self.now()
-        return [(base + a.path, (a.published.strftime("%Y-%m-%d") if a.published else "") if dated else a.title)
-                for a in site.latest(now, site.visible_count(now))]
+        return [
+            (base + a.path, (a.published.strftime("%Y-%m-%d") if a.published else "") if dated else a.title)
+            for a in site.latest(now, site.visible_count(now))
+        ]
 
     # -- manifest ------------------------------------------------------------------------------------
 
@@ -181,11 +195,19 @@ class ReplayApp:
         if p.atom:
             urls.append(base + feeds.atom_path(p))
         return {
-            "name": p.source, "slug": p.slug, "title": p.title, "home": f"{base}/{p.slug}/",
-            "feeds": urls, "sitemaps": [base + feeds.sitemap_path(p)], "robots": base + "/robots.txt",
+            "name": p.source,
+            "slug": p.slug,
+            "title": p.title,
+            "home": f"{base}/{p.slug}/",
+            "feeds": urls,
+            "sitemaps": [base + feeds.sitemap_path(p)],
+            "robots": base + "/robots.txt",
             "disallow": [f"{base}/{p.slug}/{d}" for d in p.disallow],
-            "charset": p.charset, "canonical_link": p.canonical, "tracking_params": p.tracking,
-            "articles": site.visible_count(now), "total": len(site.articles),
+            "charset": p.charset,
+            "canonical_link": p.canonical,
+            "tracking_params": p.tracking,
+            "articles": site.visible_count(now),
+            "total": len(site.articles),
         }
 
     def manifest(self, source: str | None = None, with_articles: bool = True) -> dict:
@@ -193,21 +215,37 @@ class ReplayApp:
         now = self.now()
         sites = [s for s in self.catalog.sites.values() if source in (None, s.profile.source, s.profile.slug)]
         data: dict[str, object] = {
-            "base_url": self.base_url, "robots": self.base_url + "/robots.txt",
+            "base_url": self.base_url,
+            "robots": self.base_url + "/robots.txt",
             "now": feeds.iso(datetime.fromtimestamp(now, UTC)) if now is not None else None,
-            "faults": str(self.faults), "sources": [self.source_entry(s, now) for s in sites],
+            "faults": str(self.faults),
+            "sources": [self.source_entry(s, now) for s in sites],
         }
         if with_articles:
             data["articles"] = [
-                {"source": a.source, "id": a.id, "url": self.base_of(s.profile.slug) + a.path, "title": a.title,
-                 "published": feeds.iso(a.published) if a.published else None}
-                for s in sites for a in s.articles[:s.visible_count(now)]]
+                {
+                    "source": a.source,
+                    "id": a.id,
+                    "url": self.base_of(s.profile.slug) + a.path,
+                    "title": a.title,
+                    "published": feeds.iso(a.published) if a.published else None,
+                }
+                for s in sites
+                for a in s.articles[: s.visible_count(now)]
+            ]
         return data
 
     # -- routing -------------------------------------------------------------------------------------
 
-    def handle(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
-               body: bytes = b"", only: str | None = None) -> Response:
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+        body: bytes = b"",
+        only: str | None = None,
+    ) -> Response:
         """Answer one request (before faults and conditional handling); `only`: the one site of this port."""
         if path.startswith("/_replay/"):
             return self.control(method, path, query, body)
@@ -221,8 +259,13 @@ class ReplayApp:
         if path == "/robots.txt":
             profiles = [s.profile for s in self.catalog.sites.values() if only in (None, s.profile.slug)]
             text = feeds.render_robots(profiles, self.base_of(only) if only else self.base_url)
-            return Response(200, text.encode("utf-8"), "text/plain; charset=utf-8", kind="robots",
-                            etag=pages.etag_of("robots", len(profiles)))
+            return Response(
+                200,
+                text.encode("utf-8"),
+                "text/plain; charset=utf-8",
+                kind="robots",
+                etag=pages.etag_of("robots", len(profiles)),
+            )
         slug, _, rest = path[1:].partition("/")
         site = self.catalog.sites.get(slug)
         if site is None or only not in (None, slug):
@@ -241,21 +284,29 @@ class ReplayApp:
         if rest == "":
             return self._listing(site, count, "آخر الأخبار", site.latest(now, HOME_ITEMS), changed, "home")
         if rest == p.feed_path:
-            body = self._cached(("rss", p.slug, count),
-                                lambda: feeds.render_rss(p, site, base, now, changed).encode(
-                                    p.encoding, "xmlcharrefreplace"))
-            return Response(200, body, xml_type(p, "rss"), "rss", pages.etag_of("rss", p.slug, count), changed)
+            body = self._cached(
+                ("rss", p.slug, count),
+                lambda: feeds.render_rss(p, site, base, now, changed).encode(p.encoding, "xmlcharrefreplace"),
+            )
+            return Response(
+                200, body, xml_type(p, "rss"), "rss", pages.etag_of("rss", p.slug, count), changed
+            )
         if rest == "atom.xml" and p.atom:
-            body = self._cached(("atom", p.slug, count),
-                                lambda: feeds.render_atom(p, site, base, now, changed).encode(
-                                    p.encoding, "xmlcharrefreplace"))
-            return Response(200, body, xml_type(p, "atom"), "atom", pages.etag_of("atom", p.slug, count), changed)
+            body = self._cached(
+                ("atom", p.slug, count),
+                lambda: feeds.render_atom(p, site, base, now, changed).encode(
+                    p.encoding, "xmlcharrefreplace"
+                ),
+            )
+            return Response(
+                200, body, xml_type(p, "atom"), "atom", pages.etag_of("atom", p.slug, count), changed
+            )
         if rest == "sitemap-news.xml":
             return self._sitemap(site, count, changed, None)
         if rest.startswith("sitemaps/news-") and rest.endswith(".xml"):
-            return self._sitemap(site, count, changed, rest[len("sitemaps/news-"):-4])
+            return self._sitemap(site, count, changed, rest[len("sitemaps/news-") : -4])
         if rest.startswith("section/"):
-            name = rest[len("section/"):]
+            name = rest[len("section/") :]
             items = [a for a in site.latest(now, 2000) if a.category_slug == name][:HOME_ITEMS]
             if not items:
                 items = site.latest(now, HOME_ITEMS)
@@ -268,7 +319,7 @@ class ReplayApp:
             return self._listing(site, 0, INFO_PAGES[rest], [], None, "page")
         for prefix in TOOL_PREFIXES:
             if rest.startswith(prefix):
-                art = self.article(f"/{p.slug}/{rest[len(prefix):]}", now)
+                art = self.article(f"/{p.slug}/{rest[len(prefix) :]}", now)
                 if art is None or prefix not in p.disallow:
                     return _text(404, "no such page", "print")
                 html = pages.render_print(p, art)
@@ -288,21 +339,35 @@ class ReplayApp:
     def article_page(self, site: SiteTimeline, art: ReplayArticle) -> Response:
         """An article page with its related block and read-also link (always older articles)."""
         p = site.profile
-        older = site.articles[max(0, art.position - 5):art.position][::-1]
+        older = site.articles[max(0, art.position - 5) : art.position][::-1]
         base = self.base_of(p.slug)
-        ctx = pages.PageContext(base, base + feeds.feed_path(p), older[:4],
-                                older[4] if len(older) > 4 else None)
+        ctx = pages.PageContext(
+            base, base + feeds.feed_path(p), older[:4], older[4] if len(older) > 4 else None
+        )
         body = pages.encode_page(p, pages.render_article(p, art, ctx))
         when = datetime.fromtimestamp(art.visible_at, UTC)
         return Response(200, body, html_type(p), "article", pages.etag_of(art.path, art.number), when)
 
-    def _listing(self, site: SiteTimeline, count: int, heading: str, items: list[ReplayArticle],
-                 changed: datetime | None, kind: str) -> Response:
+    def _listing(
+        self,
+        site: SiteTimeline,
+        count: int,
+        heading: str,
+        items: list[ReplayArticle],
+        changed: datetime | None,
+        kind: str,
+    ) -> Response:
         """A home, section or information page."""
         p = site.profile
         html = pages.render_listing(p, site, items, heading, self.base_of(p.slug) + feeds.feed_path(p))
-        return Response(200, pages.encode_page(p, html), html_type(p), kind,
-                        pages.etag_of(kind, p.slug, heading, count), changed)
+        return Response(
+            200,
+            pages.encode_page(p, html),
+            html_type(p),
+            kind,
+            pages.etag_of(kind, p.slug, heading, count),
+            changed,
+        )
 
     def _sitemap(self, site: SiteTimeline, count: int, changed: datetime | None, day: str | None) -> Response:
         """The news sitemap, the sitemap index (large sources) or one day's sitemap."""
@@ -320,14 +385,20 @@ class ReplayApp:
             text = feeds.render_news_sitemap(p, days[day], self.base_of(p.slug))
         else:
             return _text(404, "no such sitemap", "sitemap")
-        return Response(200, text.encode("utf-8"), xml_type(p, "sitemap"), "sitemap",
-                        pages.etag_of("sitemap", p.slug, day, count), changed)
+        return Response(
+            200,
+            text.encode("utf-8"),
+            xml_type(p, "sitemap"),
+            "sitemap",
+            pages.etag_of("sitemap", p.slug, day, count),
+            changed,
+        )
 
     # -- control -------------------------------------------------------------------------------------
 
     def control(self, method: str, path: str, query: dict[str, str], body: bytes) -> Response:
         """The /_replay/ endpoints: manifest, log, faults, clock."""
-        name = path[len("/_replay/"):].rstrip("/")
+        name = path[len("/_replay/") :].rstrip("/")
         if name == "manifest":
             return _json(self.manifest(query.get("source"), query.get("articles", "1") != "0"))
         if name == "log":

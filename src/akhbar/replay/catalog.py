@@ -21,12 +21,20 @@ from akhbar.replay.sites import SiteProfile, profile_for
 
 WORD = re.compile(r"[^\W_]+")
 CATEGORY_SLUGS = {
-    "sport": "sports", "economy": "business", "technology": "technology", "culture": "culture",
-    "middleEast": "middleeast", "internationalNews": "world",
+    "sport": "sports",
+    "economy": "business",
+    "technology": "technology",
+    "culture": "culture",
+    "middleEast": "middleeast",
+    "internationalNews": "world",
 }
 CATEGORY_NAMES = {
-    "sport": "رياضة", "economy": "اقتصاد", "technology": "علوم وتكنولوجيا", "culture": "ثقافة وفنون",
-    "middleEast": "الشرق الأوسط", "internationalNews": "العالم",
+    "sport": "رياضة",
+    "economy": "اقتصاد",
+    "technology": "علوم وتكنولوجيا",
+    "culture": "ثقافة وفنون",
+    "middleEast": "الشرق الأوسط",
+    "internationalNews": "العالم",
 }
 
 
@@ -75,7 +83,7 @@ class SiteTimeline:
     def latest(self, now: float | None, limit: int) -> list[ReplayArticle]:
         """The `limit` newest articles published at `now`, newest first."""
         count = self.visible_count(now)
-        return self.articles[max(0, count - limit):count][::-1]
+        return self.articles[max(0, count - limit) : count][::-1]
 
 
 @dataclass
@@ -138,8 +146,13 @@ def article_path(profile: SiteProfile, article: ReplayArticle) -> str:
     return f"{base}/news/{n}"
 
 
-def _pick(sources: dict[str, list[ReplayArticle]], limit_per_source: int | None, sample: int | None,
-          ids: set[str] | None, seed: int) -> dict[str, list[ReplayArticle]]:
+def _pick(
+    sources: dict[str, list[ReplayArticle]],
+    limit_per_source: int | None,
+    sample: int | None,
+    ids: set[str] | None,
+    seed: int,
+) -> dict[str, list[ReplayArticle]]:
     """Apply the `ids`, `sample` and `limit_per_source` selections (the newest are kept by the limit)."""
     if ids is not None:
         sources = {s: [a for a in arts if a.id in ids] for s, arts in sources.items()}
@@ -177,8 +190,14 @@ def load_catalog(
             gc.enable()
 
 
-def _load(corpora: Iterable[str | Path], limit_per_source: int | None, sample: int | None,
-          ids: Iterable[str] | None, seed: int, report: Callable[[str], None]) -> Catalog:
+def _load(
+    corpora: Iterable[str | Path],
+    limit_per_source: int | None,
+    sample: int | None,
+    ids: Iterable[str] | None,
+    seed: int,
+    report: Callable[[str], None],
+) -> Catalog:
     """load_catalog without the collector."""
     raw: dict[str, list[ReplayArticle]] = {}
     errors = 0
@@ -199,11 +218,18 @@ def _load(corpora: Iterable[str | Path], limit_per_source: int | None, sample: i
                 report(f"skipped {line.path}:{line.line}: duplicate id {key[1]!r} in source {key[0]!r}")
                 continue
             seen.add(key)
-            raw.setdefault(item.source, []).append(ReplayArticle(
-                source=item.source, id=key[1], title=" ".join(item.title.split()), published=item.published,
-                category=item.category, summary=item.summary, author=item.author,
-                text=item.text,
-            ))
+            raw.setdefault(item.source, []).append(
+                ReplayArticle(
+                    source=item.source,
+                    id=key[1],
+                    title=" ".join(item.title.split()),
+                    published=item.published,
+                    category=item.category,
+                    summary=item.summary,
+                    author=item.author,
+                    text=item.text,
+                )
+            )
     for arts in raw.values():
         arts.sort(key=_sort_key)
     chosen = _pick(raw, limit_per_source, sample, set(ids) if ids is not None else None, seed)

@@ -61,17 +61,62 @@ from xml.sax.saxutils import escape
 
 from akhbar.errors import FaultSpecError
 
-HOSTILE = ("self_index", "huge_sitemap", "huge_sitemap_cut", "json_surrogate", "json_deep", "jsonld_surrogate",
-           "jsonld_deep", "crawl_delay", "length_lie", "redirect_chain", "empty_page", "deep_html")
-FAULTS = ("hang", "status500", "status503", "status429", "notfound", "redirect_loop", "big_body", "gzip_bomb",
-          "malformed_feed", "wrong_type", "truncate", "drip", *HOSTILE)
+HOSTILE = (
+    "self_index",
+    "huge_sitemap",
+    "huge_sitemap_cut",
+    "json_surrogate",
+    "json_deep",
+    "jsonld_surrogate",
+    "jsonld_deep",
+    "crawl_delay",
+    "length_lie",
+    "redirect_chain",
+    "empty_page",
+    "deep_html",
+)
+FAULTS = (
+    "hang",
+    "status500",
+    "status503",
+    "status429",
+    "notfound",
+    "redirect_loop",
+    "big_body",
+    "gzip_bomb",
+    "malformed_feed",
+    "wrong_type",
+    "truncate",
+    "drip",
+    *HOSTILE,
+)
 PERMANENT = frozenset({"notfound", "redirect_loop", "big_body", "gzip_bomb", *HOSTILE})
-ALIASES = {"timeout": "hang", "500": "status500", "503": "status503", "429": "status429", "404": "notfound",
-           "status404": "notfound", "redirect": "redirect_loop", "bomb": "gzip_bomb", "malformed": "malformed_feed",
-           "content_type": "wrong_type", "slow": "drip"}
-PARAMS: dict[str, type] = {"latency": float, "seed": int, "retry_after": int, "hang_seconds": float,
-                           "drip_rate": float, "big_body_size": int, "bomb_size": int, "huge_sitemap_size": int,
-                           "deep_levels": int, "robots_delay": int, "redirect_hops": int}
+ALIASES = {
+    "timeout": "hang",
+    "500": "status500",
+    "503": "status503",
+    "429": "status429",
+    "404": "notfound",
+    "status404": "notfound",
+    "redirect": "redirect_loop",
+    "bomb": "gzip_bomb",
+    "malformed": "malformed_feed",
+    "content_type": "wrong_type",
+    "slow": "drip",
+}
+PARAMS: dict[str, type] = {
+    "latency": float,
+    "seed": int,
+    "retry_after": int,
+    "hang_seconds": float,
+    "drip_rate": float,
+    "big_body_size": int,
+    "bomb_size": int,
+    "huge_sitemap_size": int,
+    "deep_levels": int,
+    "robots_delay": int,
+    "redirect_hops": int,
+}
 FEED_KINDS = frozenset({"rss", "atom", "sitemap"})
 PAGE_KINDS = frozenset({"article", "home", "section", "print"})
 ARTICLE = frozenset({"article"})
@@ -136,7 +181,8 @@ class FaultSpec:
                 rules[name] = _rule(name, value)
             else:
                 raise FaultSpecError(
-                    f"unknown fault {name!r}; known faults: {', '.join(FAULTS)}; parameters: {', '.join(PARAMS)}")
+                    f"unknown fault {name!r}; known faults: {', '.join(FAULTS)}; parameters: {', '.join(PARAMS)}"
+                )
         return cls(rules=rules, **params)  # type: ignore[arg-type]
 
     def __str__(self) -> str:
@@ -199,8 +245,10 @@ def _param(name: str, value: str) -> object:
         parsed = PARAMS[name](value)
     except ValueError:
         raise FaultSpecError(f"fault parameter {name}={value!r} is not a {PARAMS[name].__name__}") from None
-    if parsed < 0 or (name in ("drip_rate", "big_body_size", "bomb_size", "huge_sitemap_size", "deep_levels")
-                      and parsed == 0):
+    if parsed < 0 or (
+        name in ("drip_rate", "big_body_size", "bomb_size", "huge_sitemap_size", "deep_levels")
+        and parsed == 0
+    ):
         raise FaultSpecError(f"fault parameter {name}={value!r} is out of range")
     return parsed
 
@@ -252,8 +300,10 @@ def self_index(url: str) -> bytes:
     plain = url.split("?")[0]
     locs = [url, plain + "?_loop=1", plain + "?_nofault=1"]
     items = "".join(f"<sitemap><loc>{escape(loc)}</loc></sitemap>" for loc in locs)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>\n').encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>\n'
+    ).encode()
 
 
 def huge_sitemap(real: Iterable[tuple[str, str]], filler: str, size: int, cut: bool = False) -> bytes:
@@ -261,7 +311,9 @@ def huge_sitemap(real: Iterable[tuple[str, str]], filler: str, size: int, cut: b
 
     With `cut` the document stops halfway, inside a <loc>, as a truncated download does.
     """
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    ]
     real = list(real)[:size]
     lines += [f"<url><loc>{escape(url)}</loc><lastmod>{day}</lastmod></url>" for url, day in real]
     lines += [f"<url><loc>{filler}{n}</loc></url>" for n in range(size - len(real))]
@@ -280,8 +332,9 @@ def nested(levels: int) -> str:
 def json_feed(items: Iterable[tuple[str, str]], title: str, poison: str, levels: int) -> bytes:
     """A JSON Feed of (URL, title) items; `poison` "surrogate" or "deep" spoils the first item."""
     entries = [{"id": url, "url": url, "title": text, "content_text": text} for url, text in items]
-    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": title, "items": entries},
-                      ensure_ascii=False)
+    body = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": title, "items": entries}, ensure_ascii=False
+    )
     if poison == "surrogate":
         return body.replace('"title": "', f'"title": "{SURROGATE} ', 2).encode()
     return body.replace('"content_text": ', f'"_deep": {nested(levels)}, "content_text": ', 1).encode()
@@ -291,12 +344,14 @@ def with_jsonld(page: bytes, poison: str, levels: int) -> bytes:
     """A page with a hostile JSON-LD block: a headline holding a lone surrogate, or nesting `levels` deep."""
     title = re.search(rb"<h1[^>]*>(.*?)</h1>", page, re.S)
     headline = json.dumps(title.group(1).decode("utf-8", "replace") if title else "", ensure_ascii=False)
-    data = (f'{{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "{SURROGATE} {headline[1:]}}}'
-            if poison == "surrogate" else
-            f'{{"@context": "https://schema.org", "@type": "NewsArticle", "about": {nested(levels)}}}')
+    data = (
+        f'{{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "{SURROGATE} {headline[1:]}}}'
+        if poison == "surrogate"
+        else f'{{"@context": "https://schema.org", "@type": "NewsArticle", "about": {nested(levels)}}}'
+    )
     block = f'<script type="application/ld+json">{data}</script>'.encode()
     head = re.search(rb"<head[^>]*>", page)  # first in the page: read before the site's own metadata
-    return block + page if head is None else page[:head.end()] + block + page[head.end():]
+    return block + page if head is None else page[: head.end()] + block + page[head.end() :]
 
 
 def deep_html(page: bytes, levels: int) -> bytes:
@@ -305,7 +360,7 @@ def deep_html(page: bytes, levels: int) -> bytes:
     end = page.rfind(b"</body>")
     if start is None or end < 0:
         return b"<div>" * levels + page + b"</div>" * levels
-    return page[:start.end()] + b"<div>" * levels + page[start.end():end] + b"</div>" * levels + page[end:]
+    return page[: start.end()] + b"<div>" * levels + page[start.end() : end] + b"</div>" * levels + page[end:]
 
 
 def robots_with_delay(text: bytes, delay: int) -> bytes:

@@ -36,14 +36,18 @@ def _xml_declaration(profile: SiteProfile) -> str:
     return f'<?xml version="1.0" encoding="{profile.charset_name}"?>\n'
 
 
-def render_rss(profile: SiteProfile, site: SiteTimeline, base_url: str, now: float | None,
-               built: datetime | None) -> str:
+def render_rss(
+    profile: SiteProfile, site: SiteTimeline, base_url: str, now: float | None, built: datetime | None
+) -> str:
     """The RSS 2.0 feed of the source's latest items."""
     items = []
     for art in site.latest(now, FEED_ITEMS):
-        parts = [f"<title>{escape(art.title)}</title>", f"<link>{escape(feed_link(profile, base_url, art))}</link>",
-                 f'<guid isPermaLink="true">{escape(base_url + art.path)}</guid>',
-                 f"<description>{escape(_description(art))}</description>"]
+        parts = [
+            f"<title>{escape(art.title)}</title>",
+            f"<link>{escape(feed_link(profile, base_url, art))}</link>",
+            f'<guid isPermaLink="true">{escape(base_url + art.path)}</guid>',
+            f"<description>{escape(_description(art))}</description>",
+        ]
         if art.published:
             parts.append(f"<pubDate>{format_datetime(art.published, usegmt=True)}</pubDate>")
         if art.category:
@@ -53,17 +57,19 @@ def render_rss(profile: SiteProfile, site: SiteTimeline, base_url: str, now: flo
         items.append("<item>" + "".join(parts) + "</item>")
     home = f"{base_url}/{profile.slug}/"
     last = f"<lastBuildDate>{format_datetime(built, usegmt=True)}</lastBuildDate>" if built else ""
-    return (_xml_declaration(profile)
-            + '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-            'xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
-            f"<title>{escape(profile.title)}</title><link>{escape(home)}</link>"
-            f"<description>{escape('آخر الأخبار من ' + profile.title)}</description><language>ar</language>"
-            f'<atom:link href="{escape(base_url + feed_path(profile))}" rel="self" type="application/rss+xml"/>'
-            f"{last}<ttl>15</ttl>" + "\n".join(items) + "</channel></rss>\n")
+    return (
+        _xml_declaration(profile) + '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+        f"<title>{escape(profile.title)}</title><link>{escape(home)}</link>"
+        f"<description>{escape('آخر الأخبار من ' + profile.title)}</description><language>ar</language>"
+        f'<atom:link href="{escape(base_url + feed_path(profile))}" rel="self" type="application/rss+xml"/>'
+        f"{last}<ttl>15</ttl>" + "\n".join(items) + "</channel></rss>\n"
+    )
 
 
-def render_atom(profile: SiteProfile, site: SiteTimeline, base_url: str, now: float | None,
-                built: datetime | None) -> str:
+def render_atom(
+    profile: SiteProfile, site: SiteTimeline, base_url: str, now: float | None, built: datetime | None
+) -> str:
     """The Atom 1.0 feed of the source's latest items."""
     entries = []
     for art in site.latest(now, FEED_ITEMS):
@@ -75,34 +81,43 @@ def render_atom(profile: SiteProfile, site: SiteTimeline, base_url: str, now: fl
             f'<link rel="alternate" type="text/html" href={quoteattr(feed_link(profile, base_url, art))}/>'
             f"{published}<updated>{stamp}</updated>"
             f'<summary type="text">{escape(_description(art))}</summary>'
-            f"<author><name>{escape(art.author or profile.title)}</name></author></entry>")
+            f"<author><name>{escape(art.author or profile.title)}</name></author></entry>"
+        )
     updated = iso(built) if built else "2000-01-01T00:00:00Z"
     home = f"{base_url}/{profile.slug}/"
-    return (_xml_declaration(profile) + '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar">'
-            f"<id>{escape(home)}</id><title>{escape(profile.title)}</title><updated>{updated}</updated>"
-            f'<link rel="alternate" href={quoteattr(home)}/>'
-            f'<link rel="self" href={quoteattr(base_url + atom_path(profile))}/>' + "\n".join(entries) + "</feed>\n")
+    return (
+        _xml_declaration(profile) + '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar">'
+        f"<id>{escape(home)}</id><title>{escape(profile.title)}</title><updated>{updated}</updated>"
+        f'<link rel="alternate" href={quoteattr(home)}/>'
+        f'<link rel="self" href={quoteattr(base_url + atom_path(profile))}/>'
+        + "\n".join(entries)
+        + "</feed>\n"
+    )
 
 
 def _news_url(profile: SiteProfile, base_url: str, art: ReplayArticle) -> str:
     """One <url> of a Google News sitemap."""
-    date = (f"<news:publication_date>{iso(art.published)}</news:publication_date>" if art.published else "")
-    return (f"<url><loc>{escape(base_url + art.path)}</loc><news:news><news:publication>"
-            f"<news:name>{escape(profile.title)}</news:name><news:language>ar</news:language></news:publication>"
-            f"{date}<news:title>{escape(art.title)}</news:title></news:news></url>")
+    date = f"<news:publication_date>{iso(art.published)}</news:publication_date>" if art.published else ""
+    return (
+        f"<url><loc>{escape(base_url + art.path)}</loc><news:news><news:publication>"
+        f"<news:name>{escape(profile.title)}</news:name><news:language>ar</news:language></news:publication>"
+        f"{date}<news:title>{escape(art.title)}</news:title></news:news></url>"
+    )
 
 
 def render_news_sitemap(profile: SiteProfile, articles: list[ReplayArticle], base_url: str) -> str:
     """A Google News sitemap of the given articles (always UTF-8, as sitemaps must be)."""
     urls = "\n".join(_news_url(profile, base_url, a) for a in articles)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n' + urls + "\n</urlset>\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n' + urls + "\n</urlset>\n"
+    )
 
 
 def sitemap_days(site: SiteTimeline, now: float | None) -> dict[str, list[ReplayArticle]]:
     """Published articles grouped by UTC day (YYYY-MM-DD; undated ones under the timeline's first day)."""
     days: dict[str, list[ReplayArticle]] = {}
-    for art in site.articles[:site.visible_count(now)]:
+    for art in site.articles[: site.visible_count(now)]:
         day = day_of(datetime.fromtimestamp(art.visible_at, UTC))
         days.setdefault(day, []).append(art)
     return days
@@ -113,10 +128,15 @@ def render_sitemap_index(profile: SiteProfile, days: dict[str, list[ReplayArticl
     rows = []
     for day, arts in sorted(days.items(), reverse=True):
         lastmod = iso(datetime.fromtimestamp(arts[-1].visible_at, UTC))
-        rows.append(f"<sitemap><loc>{escape(base_url + daily_sitemap_path(profile, day))}</loc>"
-                    f"<lastmod>{lastmod}</lastmod></sitemap>")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            + "\n".join(rows) + "\n</sitemapindex>\n")
+        rows.append(
+            f"<sitemap><loc>{escape(base_url + daily_sitemap_path(profile, day))}</loc>"
+            f"<lastmod>{lastmod}</lastmod></sitemap>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(rows)
+        + "\n</sitemapindex>\n"
+    )
 
 
 def render_robots(profiles: list[SiteProfile], base_url: str) -> str:

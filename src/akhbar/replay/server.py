@@ -104,11 +104,20 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(min(int(length), 1 << 20)) if length.isdigit() and int(length) else b""
         path = url.path or "/"
         conditional = "if-none-match" in headers or "if-modified-since" in headers
-        self._entry: dict | None = {"method": method, "path": self.path, "status": None,
-                                    "conditional": conditional, "time": started, "fault": None, "kind": "other",
-                                    "user_agent": self.headers.get("User-Agent", "")}
+        self._entry: dict | None = {
+            "method": method,
+            "path": self.path,
+            "status": None,
+            "conditional": conditional,
+            "time": started,
+            "fault": None,
+            "kind": "other",
+            "user_agent": self.headers.get("User-Agent", ""),
+        }
         try:
-            forced = forced_faults([v for k, v in pairs if k == "_fault"] + self.headers.get_all("X-Replay-Fault", []))
+            forced = forced_faults(
+                [v for k, v in pairs if k == "_fault"] + self.headers.get_all("X-Replay-Fault", [])
+            )
         except FaultSpecError as exc:
             self._send(Response(400, str(exc).encode("utf-8"), "text/plain; charset=utf-8"), method)
             return
@@ -135,8 +144,15 @@ class _Handler(BaseHTTPRequestHandler):
             entry["status"] = status
             self.server.app.record(entry)
 
-    def _answer(self, app: ReplayApp, method: str, response: Response, fault: str | None,
-                headers: dict[str, str], query: dict[str, str]) -> int | None:
+    def _answer(
+        self,
+        app: ReplayApp,
+        method: str,
+        response: Response,
+        fault: str | None,
+        headers: dict[str, str],
+        query: dict[str, str],
+    ) -> int | None:
         """Send `response` through `fault`; return the status sent (None when nothing was sent)."""
         spec = app.faults
         if spec.latency and self.server.stopping.wait(spec.latency):
@@ -153,15 +169,22 @@ class _Handler(BaseHTTPRequestHandler):
             page = f"<html><body><h1>{status} {HTTPStatus(status).phrase}</h1></body></html>".encode()
             return self._send(Response(status, page, "text/html; charset=utf-8", headers=extra), method)
         if fault == "redirect_loop":
-            target = self.path.split("?")[0] if "_loop=1" in self.path else self.path.split("?")[0] + "?_loop=1"
+            target = (
+                self.path.split("?")[0] if "_loop=1" in self.path else self.path.split("?")[0] + "?_loop=1"
+            )
             return self._send(Response(302, b"", headers=[("Location", target)]), method)
         hop = query.get("_hop", "0")
         if fault == "redirect_chain" and hop.isdigit() and int(hop) < spec.redirect_hops:
             target = f"{self.path.split('?')[0]}?_hop={int(hop) + 1}"
             return self._send(Response(302, b"", headers=[("Location", target)]), method)
         if response.status == 200 and not_modified(headers, response.etag, response.last_modified):
-            return self._send(Response(304, b"", response.content_type, etag=response.etag,
-                                       last_modified=response.last_modified), method, keep_type=False)
+            return self._send(
+                Response(
+                    304, b"", response.content_type, etag=response.etag, last_modified=response.last_modified
+                ),
+                method,
+                keep_type=False,
+            )
         if fault == "big_body":
             return self._send_big(response, method, spec.big_body_size)
         if fault == "gzip_bomb":
@@ -170,8 +193,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "malformed_feed":
             response.body, response.etag, response.last_modified = corrupt_xml(response.body), None, None
         if fault == "wrong_type":
-            response.content_type = ("text/html; charset=utf-8" if "xml" in response.content_type
-                                     else "application/octet-stream")
+            response.content_type = (
+                "text/html; charset=utf-8" if "xml" in response.content_type else "application/octet-stream"
+            )
         if fault == "truncate":
             return self._send(response, method, cut=max(1, len(response.body) // 2))
         if fault == "length_lie":
@@ -184,9 +208,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _head(self, response: Response, length: int, keep_type: bool = True) -> bytes:
         """Status line and headers."""
-        lines = [f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}",
-                 f"Date: {formatdate(usegmt=True)}", "Server: akhbar-replay",
-                 f"Content-Length: {length}"]
+        lines = [
+            f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}",
+            f"Date: {formatdate(usegmt=True)}",
+            "Server: akhbar-replay",
+            f"Content-Length: {length}",
+        ]
         if keep_type and (response.body or response.status == 200):
             lines.append(f"Content-Type: {response.content_type}")
         if response.etag:
@@ -198,8 +225,15 @@ class _Handler(BaseHTTPRequestHandler):
             lines.append("Connection: close")
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
-    def _send(self, response: Response, method: str, keep_type: bool = True, cut: int | None = None,
-              drip: float | None = None, declared: int | None = None) -> int | None:
+    def _send(
+        self,
+        response: Response,
+        method: str,
+        keep_type: bool = True,
+        cut: int | None = None,
+        drip: float | None = None,
+        declared: int | None = None,
+    ) -> int | None:
         """Write a response: whole, cut short (then close), dripped byte by byte, or under a lying length."""
         body = b"" if method == "HEAD" or response.status == 304 else response.body
         length = declared if declared is not None else len(response.body) if response.status != 304 else 0
@@ -229,7 +263,7 @@ class _Handler(BaseHTTPRequestHandler):
         step = max(1, int(rate)) if rate >= 1 else 1
         pause = step / rate
         for start in range(0, len(body), step):
-            self.wfile.write(body[start:start + step])
+            self.wfile.write(body[start : start + step])
             if self.server.stopping.wait(pause):
                 self.close_connection = True
                 return
@@ -247,7 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
             left = size - len(first)
             block = PAD * (CHUNK // len(PAD) + 1)
             while left > 0 and not self.server.stopping.is_set():
-                piece = block[:min(left, len(block))]
+                piece = block[: min(left, len(block))]
                 self.wfile.write(piece)
                 left -= len(piece)
         except OSError:
@@ -276,8 +310,14 @@ class ReplayServer:
     ) -> None:
         """Load the corpora (or take a ready `catalog`); nothing listens until start()."""
         if catalog is None:
-            catalog = load_catalog(corpora or [], limit_per_source=limit_per_source, sample=sample, ids=ids,
-                                   seed=seed, on_error=on_error)
+            catalog = load_catalog(
+                corpora or [],
+                limit_per_source=limit_per_source,
+                sample=sample,
+                ids=ids,
+                seed=seed,
+                on_error=on_error,
+            )
         spec = FaultSpec.parse(faults) if isinstance(faults, str) else faults
         self.app = ReplayApp(catalog, clock, spec)
         self.host, self.port = host, port
@@ -327,14 +367,19 @@ class ReplayServer:
             if exc.errno == errno.EADDRINUSE:
                 raise PortInUseError(
                     f"port {port} on {self.host} is already in use: stop what runs there, "
-                    "or choose another port (--port N, or 0 for any free port)") from None
+                    "or choose another port (--port N, or 0 for any free port)"
+                ) from None
             raise ReplayError(f"cannot listen on {self.host}:{port}: {exc.strerror or exc}") from None
 
     @staticmethod
     def _spawn(server: _HTTPServer) -> threading.Thread:
         """Serve `server` from a daemon thread."""
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                                  name=f"replay-{server.server_address[1]}", daemon=True)
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"replay-{server.server_address[1]}",
+            daemon=True,
+        )
         thread.start()
         return thread
 

@@ -15,5 +15,17 @@ from akhbar.sources.registry import (
     sources_from_manifest,
 )
 
-__all__ = ["FeedRepair", "claim_articles", "default_sources", "discover_source", "export_opml", "home_prefix", "install_defaults",
-           "owner_of", "parse_opml", "rediscover_feeds", "source_id_for", "sources_from_manifest"]
+__all__ = [
+    "FeedRepair",
+    "claim_articles",
+    "default_sources",
+    "discover_source",
+    "export_opml",
+    "home_prefix",
+    "install_defaults",
+    "owner_of",
+    "parse_opml",
+    "rediscover_feeds",
+    "source_id_for",
+    "sources_from_manifest",
+]

@@ -14,11 +14,17 @@ from akhbar.sources.registry import origin_home, source_id_for
 
 def export_opml(sources: list[Source], title: str = "Akhbar sources") -> str:
     """An OPML 2.0 document listing every feed and sitemap of the sources."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
-             f"<head><title>{escape(title)}</title></head>", "<body>"]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        f"<head><title>{escape(title)}</title></head>",
+        "<body>",
+    ]
     for source in sources:
-        common = (f' text={quoteattr(source.name)} title={quoteattr(source.name)} akhbarId={quoteattr(source.id)}'
-                  f' language={quoteattr(source.language)}')
+        common = (
+            f" text={quoteattr(source.name)} title={quoteattr(source.name)} akhbarId={quoteattr(source.id)}"
+            f" language={quoteattr(source.language)}"
+        )
         if source.country:
             common += f" country={quoteattr(source.country)}"
         if source.home:
@@ -51,10 +57,20 @@ def parse_opml(data: bytes | str) -> list[Source]:
             continue
         if url and urlsplit(url).scheme.lower() not in ("http", "https"):
             continue
-        sid = outline.get("akhbarId") or source_id_for(home or origin_home(url))  # a feed's path names no site
+        sid = outline.get("akhbarId") or source_id_for(
+            home or origin_home(url)
+        )  # a feed's path names no site
         name = outline.get("title") or outline.get("text") or sid
-        source = found.setdefault(sid, Source(id=sid, name=name, home=home, language=outline.get("language") or "ar",
-                                              country=outline.get("country")))
+        source = found.setdefault(
+            sid,
+            Source(
+                id=sid,
+                name=name,
+                home=home,
+                language=outline.get("language") or "ar",
+                country=outline.get("country"),
+            ),
+        )
         if url:
             target = source.sitemaps if outline.get("type") == "sitemap" else source.feeds
             if url not in target:

@@ -25,24 +25,75 @@ from akhbar.store import Store
 
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·•»]\s+|\s*[|–—•»]\s*|\s+::\s+")
 # Title parts that name a page of a site, never the site ("آخر الأخبار - فرانس 24": the site is the other part).
-GENERIC_TITLES = frozenset(p.casefold() for p in (
-    "آخر الأخبار", "أخر الأخبار", "اخر الاخبار", "الأخبار", "أخبار", "الرئيسية", "الصفحة الرئيسية", "الأخبار العاجلة",
-    "عاجل", "آخر الأخبار العاجلة", "home", "homepage", "home page", "latest news", "news", "breaking news",
-    "top stories", "latest", "accueil", "actualités", "startseite", "nachrichten"))
+GENERIC_TITLES = frozenset(
+    p.casefold()
+    for p in (
+        "آخر الأخبار",
+        "أخر الأخبار",
+        "اخر الاخبار",
+        "الأخبار",
+        "أخبار",
+        "الرئيسية",
+        "الصفحة الرئيسية",
+        "الأخبار العاجلة",
+        "عاجل",
+        "آخر الأخبار العاجلة",
+        "home",
+        "homepage",
+        "home page",
+        "latest news",
+        "news",
+        "breaking news",
+        "top stories",
+        "latest",
+        "accueil",
+        "actualités",
+        "startseite",
+        "nachrichten",
+    )
+)
 GONE_STATUS = re.compile(r"\bHTTP (?:404|410)\b")
-MAX_JSON_LD = 256 * 1024  # a publisher block sits in the first few KB of a JSON-LD script; past this, none is read
-FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
-                   "application/rdf+xml", "text/xml", "application/xml")
-COMMON_FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml", "/feed/", "/rss/",
-                     "/sitemap-news.xml", "/news-sitemap.xml")
+MAX_JSON_LD = (
+    256 * 1024
+)  # a publisher block sits in the first few KB of a JSON-LD script; past this, none is read
+FEED_LINK_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+    "text/xml",
+    "application/xml",
+)
+COMMON_FEED_PATHS = (
+    "/feed",
+    "/rss",
+    "/rss.xml",
+    "/feed.xml",
+    "/atom.xml",
+    "/index.xml",
+    "/feed/",
+    "/rss/",
+    "/sitemap-news.xml",
+    "/news-sitemap.xml",
+)
 
 
 def default_sources() -> list[Source]:
     """The Arabic outlets that ship with Akhbar (data file default_sources.json)."""
     raw = resources.files("akhbar.sources").joinpath("default_sources.json").read_text(encoding="utf-8")
-    return [Source(id=s["id"], name=s["name"], home=s.get("home"), feeds=list(s.get("feeds", [])),
-                   sitemaps=list(s.get("sitemaps", [])), language=s.get("language", "ar"), country=s.get("country"))
-            for s in json.loads(raw)["sources"]]
+    return [
+        Source(
+            id=s["id"],
+            name=s["name"],
+            home=s.get("home"),
+            feeds=list(s.get("feeds", [])),
+            sitemaps=list(s.get("sitemaps", [])),
+            language=s.get("language", "ar"),
+            country=s.get("country"),
+        )
+        for s in json.loads(raw)["sources"]
+    ]
 
 
 def install_defaults(store: Store) -> int:
@@ -94,8 +145,17 @@ def owner_of(url: str, sources: list[Source]) -> Source | None:
 
 def sources_from_manifest(manifest: dict) -> list[Source]:
     """The sources of a replay manifest (`/_replay/manifest`), ids = corpus source names."""
-    return [Source(id=s["name"], name=s.get("title") or s["name"], home=s.get("home"), feeds=list(s.get("feeds", [])),
-                   sitemaps=list(s.get("sitemaps", [])), language="ar") for s in manifest.get("sources", [])]
+    return [
+        Source(
+            id=s["name"],
+            name=s.get("title") or s["name"],
+            home=s.get("home"),
+            feeds=list(s.get("feeds", [])),
+            sitemaps=list(s.get("sitemaps", [])),
+            language="ar",
+        )
+        for s in manifest.get("sources", [])
+    ]
 
 
 def prefix_variants(prefix: str) -> list[str]:
@@ -120,7 +180,9 @@ def claim_articles(store: Store, source: Source) -> int:
             other_host, other_prefix = _site_key(home)
             if other_host == host and len(other_prefix) > len(prefix) and other_prefix.startswith(prefix):
                 continue  # a more specific site under this one keeps its own articles
-        moved += sum(store.move_articles(other.id, source.id, p) for p in prefix_variants(home_prefix(source.home)))
+        moved += sum(
+            store.move_articles(other.id, source.id, p) for p in prefix_variants(home_prefix(source.home))
+        )
     return moved
 
 
@@ -164,14 +226,17 @@ def publisher_name(root: etree._Element) -> str:
             data = json.loads(script.text[:MAX_JSON_LD])
         except (ValueError, RecursionError):
             continue
-        for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
+        for item in (
+            data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        ):
             if not isinstance(item, dict):
                 continue
             publisher = item.get("publisher")
             if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
                 return clean(publisher["name"])
-            if item.get("@type") in ("WebSite", "NewsMediaOrganization", "Organization") and \
-                    isinstance(item.get("name"), str):
+            if item.get("@type") in ("WebSite", "NewsMediaOrganization", "Organization") and isinstance(
+                item.get("name"), str
+            ):
                 return clean(item["name"])
     return ""
 
@@ -198,7 +263,9 @@ def feed_home(body: bytes, url: str) -> str | None:
         link = data.get("home_page_url") if isinstance(data, dict) else None
     else:
         try:
-            root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, recover=True))
+            root = etree.fromstring(
+                body, etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
+            )
         except etree.XMLSyntaxError:
             return None
         if root is None:
@@ -206,8 +273,11 @@ def feed_home(body: bytes, url: str) -> str | None:
         for element in root.iter("{*}link", "link"):
             parent = element.getparent()
             if parent is not None and etree.QName(parent).localname in ("channel", "feed"):
-                link = element.text if element.text and element.text.strip() else (
-                    element.get("href") if element.get("rel", "alternate") == "alternate" else None)
+                link = (
+                    element.text
+                    if element.text and element.text.strip()
+                    else (element.get("href") if element.get("rel", "alternate") == "alternate" else None)
+                )
                 if link:
                     break
     if not isinstance(link, str) or not link.strip():
@@ -225,7 +295,13 @@ def classify(body: bytes) -> str:
             return "other"
         return "sitemap"
     head = body[:512].lstrip().lower()
-    if looks_like_json(body) or head.startswith(b"<?xml") or b"<rss" in head or b"<feed" in head or b"<rdf" in head:
+    if (
+        looks_like_json(body)
+        or head.startswith(b"<?xml")
+        or b"<rss" in head
+        or b"<feed" in head
+        or b"<rdf" in head
+    ):
         try:
             parsed = parse_feed(body)
         except ExtractError:
@@ -243,12 +319,17 @@ async def discover_source(url: str, settings: Settings, source_id: str | None = 
             raise FetchError(f"{url}: HTTP {response.status}")
         kind = classify(response.body)
         if kind in ("feed", "sitemap"):
-            home = (feed_home(response.body, response.url) if kind == "feed" else None) or origin_home(response.url)
+            home = (feed_home(response.body, response.url) if kind == "feed" else None) or origin_home(
+                response.url
+            )
             feed_title = parse_feed(response.body).title if kind == "feed" else ""
             source = Source(id=source_id or source_id_for(home), name="", home=home)
             (source.feeds if kind == "feed" else source.sitemaps).append(canonical_url(response.url))
-            source.name = await _home_name(fetcher, home, [feed_title] if feed_title else []) or \
-                strip_tagline(feed_title) or source.id
+            source.name = (
+                await _home_name(fetcher, home, [feed_title] if feed_title else [])
+                or strip_tagline(feed_title)
+                or source.id
+            )
             return source
         if not looks_like_html(response):
             raise ExtractError(f"{url}: neither a feed, a sitemap nor an HTML page")
@@ -275,8 +356,9 @@ async def _home_name(fetcher: Fetcher, home: str, known: list[str]) -> str:
     return page_name(response.text(), response.url, known)
 
 
-async def _working_documents(fetcher: Fetcher, candidates: list[str], source: str | None = None,
-                             skip: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
+async def _working_documents(
+    fetcher: Fetcher, candidates: list[str], source: str | None = None, skip: tuple[str, ...] = ()
+) -> tuple[list[str], list[str]]:
     """The candidates that answer with a feed, and those that answer with a sitemap (final URLs, no repeats)."""
     feeds: list[str] = []
     sitemaps: list[str] = []
@@ -314,8 +396,10 @@ class FeedRepair:
         """One line for the fetch log and the source's health."""
         if not self.found:
             return f"feed stopped working ({self.reason}); nothing found on the home page or in the sitemaps"
-        return (f"feed stopped working ({self.reason}); rediscovered: feeds {', '.join(self.feeds) or '-'}; "
-                f"sitemaps {', '.join(self.sitemaps) or '-'}")
+        return (
+            f"feed stopped working ({self.reason}); rediscovered: feeds {', '.join(self.feeds) or '-'}; "
+            f"sitemaps {', '.join(self.sitemaps) or '-'}"
+        )
 
     def apply(self, source: Source) -> None:
         """Replace the failed document of a source by what was found (kept when nothing was)."""
@@ -341,7 +425,11 @@ async def robots_sitemaps(fetcher: Fetcher, home: str) -> list[str]:
         rules = await fetcher.robots.rules_for(home)
     except FetchError:
         return []
-    return [u for u in rules.sitemaps() if _site_key(u)[0] == host and (urlsplit(u).path or "/").startswith(prefix)]
+    return [
+        u
+        for u in rules.sitemaps()
+        if _site_key(u)[0] == host and (urlsplit(u).path or "/").startswith(prefix)
+    ]
 
 
 async def rediscover_feeds(fetcher: Fetcher, source: Source, failed: str, reason: str) -> FeedRepair:
@@ -360,7 +448,9 @@ async def rediscover_feeds(fetcher: Fetcher, source: Source, failed: str, reason
     candidates += await robots_sitemaps(fetcher, home)
     candidates += [urljoin(prefix, p.lstrip("/")) for p in COMMON_FEED_PATHS]
     unique = [c for i, c in enumerate(candidates) if c not in candidates[:i] and canonical_url(c) != failed]
-    repair.feeds, repair.sitemaps = await _working_documents(fetcher, unique, source.id, (canonical_url(failed),))
+    repair.feeds, repair.sitemaps = await _working_documents(
+        fetcher, unique, source.id, (canonical_url(failed),)
+    )
     return repair
 
 

@@ -185,9 +185,13 @@ class PostgresStore(SQLStore):
         with self.transaction():
             self.run("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
             if self.schema:
-                self._local.conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(self.schema)))
-            self.run("CREATE TABLE IF NOT EXISTS schema_migrations "
-                     "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+                self._local.conn.execute(
+                    SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(self.schema))
+                )
+            self.run(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
             done = {row["version"] for row in self.rows("SELECT version FROM schema_migrations")}
             for version, name, script in migrations("postgres"):
                 if version in done:
@@ -211,35 +215,44 @@ class PostgresStore(SQLStore):
         """Add the batch's document-frequency changes, in term order (no deadlocks between writers)."""
         changes = sorted((term, n) for term, n in delta.items() if n)
         if changes:
-            self.run("""INSERT INTO term_df (term, df) SELECT * FROM unnest(?::text[], ?::int[])
+            self.run(
+                """INSERT INTO term_df (term, df) SELECT * FROM unnest(?::text[], ?::int[])
                         ON CONFLICT (term) DO UPDATE SET df = term_df.df + excluded.df""",
-                     ([t for t, _ in changes], [n for _, n in changes]))
+                ([t for t, _ in changes], [n for _, n in changes]),
+            )
 
     def _rebuild_index(self) -> None:
         """Recount every term's document frequency (term_df) from the tsvectors."""
         self.run("LOCK TABLE term_df IN EXCLUSIVE MODE")
         self.run("DELETE FROM term_df")
-        self.run("INSERT INTO term_df (term, df) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM article_terms')")
+        self.run(
+            "INSERT INTO term_df (term, df) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM article_terms')"
+        )
 
     def _size_bytes(self) -> int:
         """The schema's tables with their indexes."""
-        return int(self._value(
-            """SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c
+        return int(
+            self._value(
+                """SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c
                JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"""
-        ))
+            )
+        )
 
     # search --------------------------------------------------------------------------------------
 
     def _count_matches(self, groups: Groups, every: bool, filters: str, params: list[Any]) -> int:
         """How many articles match the tsquery under the filters."""
-        return int(self._value(
-            f"""SELECT count(*) AS n FROM article_terms t JOIN articles a ON a.id = t.article_id
+        return int(
+            self._value(
+                f"""SELECT count(*) AS n FROM article_terms t JOIN articles a ON a.id = t.article_id
                 WHERE t.tsv @@ ?::tsquery {filters}""",
-            [tsquery_literal(groups, "&" if every else "|"), *params],
-        ))
+                [tsquery_literal(groups, "&" if every else "|"), *params],
+            )
+        )
 
-    def _rank_matches(self, groups: Groups, every: bool, filters: str, params: list[Any], limit: int,
-                      offset: int) -> list[tuple[int, float]]:
+    def _rank_matches(
+        self, groups: Groups, every: bool, filters: str, params: list[Any], limit: int, offset: int
+    ) -> list[tuple[int, float]]:
         """ts_rank over title (weighted) and body terms, best first, newest first on ties."""
         rows = self.rows(
             f"""SELECT t.article_id AS id, {RANK} AS rank
@@ -250,8 +263,9 @@ class PostgresStore(SQLStore):
         )
         return [(row["id"], float(row["rank"])) for row in rows]
 
-    def match_terms(self, term_groups: Sequence[Sequence[str]], limit: int = 50,
-                    exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
+    def match_terms(
+        self, term_groups: Sequence[Sequence[str]], limit: int = 50, exclude: Sequence[int] = ()
+    ) -> list[tuple[int, float]]:
         """Article ids ranked for any of the terms (a "more like this" query); higher is better."""
         if not term_groups:
             return []
@@ -266,35 +280,50 @@ class PostgresStore(SQLStore):
         """In how many articles each term occurs (from the term_df table)."""
         wanted = list(set(terms))
         found = dict.fromkeys(wanted, 0)
-        found.update({row["term"]: row["df"] for row in self.rows("SELECT term, df FROM term_df WHERE term = ANY(?)",
-                                                                  (wanted,))})
+        found.update(
+            {
+                row["term"]: row["df"]
+                for row in self.rows("SELECT term, df FROM term_df WHERE term = ANY(?)", (wanted,))
+            }
+        )
         return found
 
     def document_frequencies(self) -> tuple[int, dict[str, int]]:
         """The number of articles and, for every indexed term, in how many articles it occurs."""
         total = int(self._value("SELECT count(*) AS n FROM article_terms"))
-        return total, {row["term"]: row["df"] for row in self.rows("SELECT term, df FROM term_df WHERE df > 0")}
+        return total, {
+            row["term"]: row["df"] for row in self.rows("SELECT term, df FROM term_df WHERE df > 0")
+        }
 
     # maintenance ---------------------------------------------------------------------------------
 
     def tables(self) -> set[str]:
         """The tables of the store's schema."""
-        return {row["table_name"] for row in self.rows(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
+        return {
+            row["table_name"]
+            for row in self.rows(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            )
+        }
 
     def columns(self, table: str) -> list[str]:
         """A table's column names, in order."""
-        return [row["column_name"] for row in self.rows(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-            "AND table_name = ? ORDER BY ordinal_position", (table,))]
-
+        return [
+            row["column_name"]
+            for row in self.rows(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = ? ORDER BY ordinal_position",
+                (table,),
+            )
+        ]
 
     def check_index(self) -> tuple[int, str]:
         """Terms whose term_df count differs from their document count in the tsvectors."""
         wrong = self._value(
             """SELECT count(*) AS n FROM (SELECT word, ndoc FROM ts_stat('SELECT tsv FROM article_terms')) s
                FULL JOIN (SELECT term, df FROM term_df WHERE df > 0) d ON d.term = s.word
-               WHERE s.ndoc IS DISTINCT FROM d.df""")
+               WHERE s.ndoc IS DISTINCT FROM d.df"""
+        )
         return int(wrong), ""
 
     def read_table(self, table: str, columns: Sequence[str], chunk: int) -> Iterator[Chunk]:
@@ -314,9 +343,14 @@ class PostgresStore(SQLStore):
             at = {name: i for i, name in enumerate(names)}
             keep = [i for i, name in enumerate(names) if name != "tsv"]
             names = [names[i] for i in keep] + ["tsv"]
-            rows = [(*(row[i] for i in keep), tsvector_literal(row[at["title"]].split(), row[at["body"]].split()))
-                    for row in rows]
-        with self.connection() as conn, conn.cursor().copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+            rows = [
+                (*(row[i] for i in keep), tsvector_literal(row[at["title"]].split(), row[at["body"]].split()))
+                for row in rows
+            ]
+        with (
+            self.connection() as conn,
+            conn.cursor().copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
 

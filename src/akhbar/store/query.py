@@ -31,7 +31,9 @@ def fts_quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def join_groups(groups: Sequence[Sequence[str]], quote: Callable[[str], str], either: str, operator: str) -> str:
+def join_groups(
+    groups: Sequence[Sequence[str]], quote: Callable[[str], str], either: str, operator: str
+) -> str:
     """A boolean query: a group's alternatives joined by `either` (in parentheses), groups by `operator`."""
     parts = []
     for group in groups:
@@ -65,15 +67,24 @@ def coordination_rank(
     return sorted(candidates, key=lambda item: (-matched(item[0]), -item[1]))
 
 
-def search_hits(articles: Sequence[Article], ranked: Sequence[tuple[int, float]],
-                groups: Sequence[Sequence[str]]) -> list[SearchHit]:
+def search_hits(
+    articles: Sequence[Article], ranked: Sequence[tuple[int, float]], groups: Sequence[Sequence[str]]
+) -> list[SearchHit]:
     """Search results in ranked order, each with its highlighted snippet (both backends)."""
     by_id = {article.id: article for article in articles}
     wanted = {term for group in groups for term in group}
     return [
-        SearchHit(id=article_id, title=a.title, source=a.source, published=a.published,
-                  snippet=make_snippet(a.text, wanted), score=round(score, 4), url=a.url)
-        for article_id, score in ranked if (a := by_id.get(article_id)) is not None
+        SearchHit(
+            id=article_id,
+            title=a.title,
+            source=a.source,
+            published=a.published,
+            snippet=make_snippet(a.text, wanted),
+            score=round(score, 4),
+            url=a.url,
+        )
+        for article_id, score in ranked
+        if (a := by_id.get(article_id)) is not None
     ]
 
 

@@ -13,8 +13,23 @@ Row = dict[str, Any]
 
 #: The articles columns that make an Article (tags are read separately).
 ARTICLE_FIELDS = (
-    "id", "url", "source_id", "title", "text", "summary", "author", "category", "language", "image",
-    "published", "fetched", "partial", "version", "story_id", "duplicate_group", "published_offset",
+    "id",
+    "url",
+    "source_id",
+    "title",
+    "text",
+    "summary",
+    "author",
+    "category",
+    "language",
+    "image",
+    "published",
+    "fetched",
+    "partial",
+    "version",
+    "story_id",
+    "duplicate_group",
+    "published_offset",
 )
 ARTICLE_COLUMNS = ", ".join(ARTICLE_FIELDS)
 
@@ -64,11 +79,25 @@ def row_to_source(row: Row) -> Source:
 
 def source_values(source: Source) -> tuple[Any, ...]:
     """A Source's settings as sources columns: id, name, home, feeds, sitemaps, language, country, poll_interval, enabled."""
-    return (source.id, source.name, source.home, json.dumps(source.feeds), json.dumps(source.sitemaps),
-            source.language, source.country, source.poll_interval, int(source.enabled))
+    return (
+        source.id,
+        source.name,
+        source.home,
+        json.dumps(source.feeds),
+        json.dumps(source.sitemaps),
+        source.language,
+        source.country,
+        source.poll_interval,
+        int(source.enabled),
+    )
 
 
 def row_to_tag(row: Row, score: float | None = None) -> Tag:
     """A tags row (slug, name, type, key and `score` unless given) as a Tag."""
-    return Tag(slug=row["slug"], name=row["name"], type=row["type"], key=row["key"],
-               score=row["score"] if score is None else score)
+    return Tag(
+        slug=row["slug"],
+        name=row["name"],
+        type=row["type"],
+        key=row["key"],
+        score=row["score"] if score is None else score,
+    )

@@ -62,11 +62,16 @@ def migrations(dialect: Dialect) -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def search_filters(source: str | None, since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:
+def search_filters(
+    source: str | None, since: datetime | None, until: datetime | None
+) -> tuple[str, list[Any]]:
     """SQL conditions on the articles alias `a` and their parameters for the search filters."""
     filters, params = "", []
-    for condition, value in ((" AND a.source_id = ?", source), (" AND a.published >= ?", iso(since)),
-                             (" AND a.published <= ?", iso(until))):
+    for condition, value in (
+        (" AND a.source_id = ?", source),
+        (" AND a.published >= ?", iso(since)),
+        (" AND a.published <= ?", iso(until)),
+    ):
         if value:
             filters += condition
             params.append(value)
@@ -87,24 +92,31 @@ class SQLStore(ABC):
     @abstractmethod
     def _outermost(self) -> AbstractContextManager[None]:
         """Begin a transaction on this thread (depth 1); commit it at the end, roll it back on an error."""
+
     @abstractmethod
     def close(self) -> None:
         """Release the connection(s)."""
+
     @abstractmethod
     def migrate(self) -> list[int]:
         """Apply pending migrations; returns the versions applied."""
+
     @abstractmethod
     def rows(self, sql: str, params: Params = ()) -> list[Row]:
         """The rows of a statement (`?` placeholders), inside the current transaction if there is one."""
+
     @abstractmethod
     def run(self, sql: str, params: Params = ()) -> int:
         """Run a write (`?` placeholders) in the current transaction, or alone outside one; rows changed."""
+
     @abstractmethod
     def run_many(self, sql: str, params: Sequence[Params]) -> None:
         """Run a write once per parameter tuple."""
+
     @abstractmethod
     def in_clause(self, count: int) -> str:
         """What `IN (?...)` becomes for `count` values."""
+
     @abstractmethod
     def in_params(self, values: list[Any]) -> list[Any]:
         """The parameters that bind `values` to in_clause(len(values))."""
@@ -113,26 +125,35 @@ class SQLStore(ABC):
     @abstractmethod
     def _write_terms(self, article_id: int, title: str, body: str, old: Row | None) -> None:
         """Store an article's space-joined terms and index them (`old`: its previous terms row)."""
+
     @abstractmethod
     def _apply_df(self, delta: Counter[str]) -> None:
         """Apply a batch's document-frequency changes where the backend keeps them itself."""
+
     @abstractmethod
     def _size_bytes(self) -> int:
         """The store's size on disk."""
+
     @abstractmethod
     def _count_matches(self, groups: Groups, every: bool, filters: str, params: list[Any]) -> int:
         """How many articles hold every term group (or, without `every`, any) under the search filters."""
+
     @abstractmethod
-    def _rank_matches(self, groups: Groups, every: bool, filters: str, params: list[Any], limit: int,
-                      offset: int) -> list[tuple[int, float]]:
+    def _rank_matches(
+        self, groups: Groups, every: bool, filters: str, params: list[Any], limit: int, offset: int
+    ) -> list[tuple[int, float]]:
         """(article id, score) of those articles, best first (higher is better), newest first on ties."""
+
     @abstractmethod
-    def match_terms(self, term_groups: Sequence[Sequence[str]], limit: int = 50,
-                    exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
+    def match_terms(
+        self, term_groups: Sequence[Sequence[str]], limit: int = 50, exclude: Sequence[int] = ()
+    ) -> list[tuple[int, float]]:
         """Article ids ranked for any of the terms (a "more like this" query); higher is better."""
+
     @abstractmethod
     def term_document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         """In how many articles each term occurs."""
+
     @abstractmethod
     def document_frequencies(self) -> tuple[int, dict[str, int]]:
         """The number of articles and, for every indexed term, in how many articles it occurs."""
@@ -141,21 +162,27 @@ class SQLStore(ABC):
     @abstractmethod
     def tables(self) -> set[str]:
         """The names of the store's tables (and views)."""
+
     @abstractmethod
     def columns(self, table: str) -> list[str]:
         """A table's column names, in order."""
+
     @abstractmethod
     def _rebuild_index(self) -> None:
         """Rebuild what the full-text index derives from the terms table (inside the current transaction)."""
+
     @abstractmethod
     def check_index(self) -> tuple[int, str]:
         """How many full-text index entries disagree with the stored terms (0: in step), and a detail."""
+
     @abstractmethod
     def read_table(self, table: str, columns: Sequence[str], chunk: int) -> Iterator[Chunk]:
         """A table's rows (these columns) in chunks, read consistently."""
+
     @abstractmethod
     def write_table(self, table: str, columns: Sequence[str], rows: Chunk) -> None:
         """Insert rows as they are (ids kept) into a table, inside the current transaction."""
+
     @abstractmethod
     def restart_ids(self, tables: Sequence[str]) -> None:
         """Make new rows of these tables get ids after the ones written by write_table()."""
@@ -194,7 +221,9 @@ class SQLStore(ABC):
         """Rows of `sql` with its `IN (?...)` (the last parameter) bound to `values`, in chunks."""
         found: list[Row] = []
         for chunk in self._chunks(values):
-            found += self.rows(sql.replace(IN_LIST, self.in_clause(len(chunk))), [*params, *self.in_params(chunk)])
+            found += self.rows(
+                sql.replace(IN_LIST, self.in_clause(len(chunk))), [*params, *self.in_params(chunk)]
+            )
         return found
 
     def _run_in(self, sql: str, values: Sequence[Any], params: Params = ()) -> None:
@@ -213,8 +242,12 @@ class SQLStore(ABC):
         with self.transaction():
             for article in self.get_articles(article_ids):
                 assert article.id is not None
-                self._write_terms(article.id, " ".join(analyzer.terms(article.title)),
-                                  " ".join(analyzer.terms(article.text)), None)
+                self._write_terms(
+                    article.id,
+                    " ".join(analyzer.terms(article.title)),
+                    " ".join(analyzer.terms(article.text)),
+                    None,
+                )
             self._rebuild_index()
 
     def schema_version(self) -> int:
@@ -252,8 +285,10 @@ class SQLStore(ABC):
     def move_articles(self, from_source: str, to_source: str, url_prefix: str) -> int:
         """Give the articles of `from_source` whose URL starts with `url_prefix` to `to_source`; how many moved."""
         with self.transaction():
-            return self.run("UPDATE articles SET source_id = ? WHERE source_id = ? AND substr(url, 1, ?) = ?",
-                            (to_source, from_source, len(url_prefix), url_prefix))
+            return self.run(
+                "UPDATE articles SET source_id = ? WHERE source_id = ? AND substr(url, 1, ?) = ?",
+                (to_source, from_source, len(url_prefix), url_prefix),
+            )
 
     def source_state(self, source_id: str) -> dict[str, Any]:
         """The crawler's saved state for a source (ETags, rates, next poll)."""
@@ -267,8 +302,10 @@ class SQLStore(ABC):
     def save_source_state(self, source_id: str, state: dict[str, Any], next_poll_at: datetime | None) -> None:
         """Save the crawler's state for a source."""
         with self.transaction():
-            self.run("UPDATE sources SET state = ?, next_poll_at = ? WHERE id = ?",
-                     (json.dumps(state, ensure_ascii=False), iso(next_poll_at), source_id))
+            self.run(
+                "UPDATE sources SET state = ?, next_poll_at = ? WHERE id = ?",
+                (json.dumps(state, ensure_ascii=False), iso(next_poll_at), source_id),
+            )
 
     # articles ------------------------------------------------------------------------------------
 
@@ -294,17 +331,23 @@ class SQLStore(ABC):
                 raise StoreError(f"{article.url} was neither inserted nor found")
         return self._written(article, row["id"], self._rewrite(row, article, digest, stamp, delta))
 
-    def _rewrite(self, row: Row, article: Article, digest: str, stamp: str, delta: Counter[str]) -> WriteStatus:
+    def _rewrite(
+        self, row: Row, article: Article, digest: str, stamp: str, delta: Counter[str]
+    ) -> WriteStatus:
         """Version a stored article whose text changed, or complete a partial one; what it did."""
         if row["content_hash"] != digest and not self._one(
-            "SELECT 1 AS known FROM article_versions WHERE article_id = ? AND content_hash = ?", (row["id"], digest)
+            "SELECT 1 AS known FROM article_versions WHERE article_id = ? AND content_hash = ?",
+            (row["id"], digest),
         ):
             article.version = self._update_article(row, article, digest, stamp, delta)
             return "updated"
         article.version = row["version"]
         if row["partial"] and not article.partial:  # the full page of an article first known from its feed
-            self.run("UPDATE articles SET partial = 0, author = coalesce(author, ?), image = coalesce(image, ?), "
-                     "updated_at = ? WHERE id = ?", (article.author, article.image, stamp, row["id"]))
+            self.run(
+                "UPDATE articles SET partial = 0, author = coalesce(author, ?), image = coalesce(image, ?), "
+                "updated_at = ? WHERE id = ?",
+                (article.author, article.image, stamp, row["id"]),
+            )
             return "updated"
         return "unchanged"
 
@@ -312,8 +355,10 @@ class SQLStore(ABC):
         """Give a written article its id and corpus alias."""
         article.id = article_id
         if article.external_id:
-            self.run("INSERT INTO article_aliases (external_id, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                     (article.external_id, article_id))
+            self.run(
+                "INSERT INTO article_aliases (external_id, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (article.external_id, article_id),
+            )
         return WriteOutcome(article_id, status)
 
     def _insert_article(self, article: Article, digest: str, stamp: str, delta: Counter[str]) -> int | None:
@@ -323,16 +368,33 @@ class SQLStore(ABC):
                  published, published_offset, fetched, partial, content_hash, version, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                ON CONFLICT (url) DO NOTHING RETURNING id""",
-            (article.url, article.source, article.title, article.text, article.summary, article.author,
-             article.category, article.language, article.image, iso(article.published), article.published_offset,
-             iso(article.fetched), int(article.partial), digest, stamp, stamp),
+            (
+                article.url,
+                article.source,
+                article.title,
+                article.text,
+                article.summary,
+                article.author,
+                article.category,
+                article.language,
+                article.image,
+                iso(article.published),
+                article.published_offset,
+                iso(article.fetched),
+                int(article.partial),
+                digest,
+                stamp,
+                stamp,
+            ),
         )
         if row is None:
             return None
         self._index(row["id"], article, delta)
         return int(row["id"])
 
-    def _update_article(self, row: Row, article: Article, digest: str, stamp: str, delta: Counter[str]) -> int:
+    def _update_article(
+        self, row: Row, article: Article, digest: str, stamp: str, delta: Counter[str]
+    ) -> int:
         """Keep the current text as a version, write the new one, re-index; returns the new version."""
         self.run(
             """INSERT INTO article_versions (article_id, version, title, text, content_hash, replaced_at)
@@ -345,9 +407,23 @@ class SQLStore(ABC):
                  category = coalesce(?, category), language = coalesce(?, language), image = coalesce(?, image),
                  published = coalesce(published, ?), published_offset = coalesce(published_offset, ?),
                  fetched = coalesce(?, fetched), partial = ?, content_hash = ?, version = ?, updated_at = ? WHERE id = ?""",
-            (article.title, article.text, article.summary, article.author, article.category, article.language,
-             article.image, iso(article.published), article.published_offset, iso(article.fetched),
-             int(article.partial), digest, version, stamp, row["id"]),
+            (
+                article.title,
+                article.text,
+                article.summary,
+                article.author,
+                article.category,
+                article.language,
+                article.image,
+                iso(article.published),
+                article.published_offset,
+                iso(article.fetched),
+                int(article.partial),
+                digest,
+                version,
+                stamp,
+                row["id"],
+            ),
         )
         self._index(row["id"], article, delta)
         return version
@@ -383,17 +459,27 @@ class SQLStore(ABC):
 
     def article_ids_for_external(self, external_ids: Sequence[str]) -> dict[str, int]:
         """Map corpus ids to store ids."""
-        rows = self._rows_in(f"SELECT external_id, article_id FROM article_aliases WHERE external_id {IN_LIST}",
-                             external_ids)
+        rows = self._rows_in(
+            f"SELECT external_id, article_id FROM article_aliases WHERE external_id {IN_LIST}", external_ids
+        )
         return {row["external_id"]: row["article_id"] for row in rows}
 
     def article_versions(self, article_id: int) -> list[dict[str, Any]]:
         """Earlier versions of an article, oldest first."""
-        return self.rows("SELECT version, title, text, replaced_at FROM article_versions WHERE article_id = ? "
-                         "ORDER BY version", (article_id,))
+        return self.rows(
+            "SELECT version, title, text, replaced_at FROM article_versions WHERE article_id = ? "
+            "ORDER BY version",
+            (article_id,),
+        )
 
-    def latest_articles(self, limit: int = 20, before: tuple[str, int] | None = None, source: str | None = None,
-                        category: str | None = None, story_id: int | None = None) -> list[Article]:
+    def latest_articles(
+        self,
+        limit: int = 20,
+        before: tuple[str, int] | None = None,
+        source: str | None = None,
+        category: str | None = None,
+        story_id: int | None = None,
+    ) -> list[Article]:
         """Newest articles first, after the (published, id) cursor `before`."""
         where: list[str] = ["published IS NOT NULL"]
         params: list[Any] = []
@@ -404,8 +490,11 @@ class SQLStore(ABC):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
-        rows = self.rows(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE {' AND '.join(where)} "
-                         "ORDER BY published DESC, id DESC LIMIT ?", [*params, limit])
+        rows = self.rows(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE {' AND '.join(where)} "
+            "ORDER BY published DESC, id DESC LIMIT ?",
+            [*params, limit],
+        )
         return [row_to_article(row) for row in rows]
 
     def iter_articles(self, batch_size: int = 1000) -> Iterator[Article]:
@@ -428,16 +517,32 @@ class SQLStore(ABC):
 
     def stats(self) -> dict[str, Any]:
         """Articles per source, date range and store size in bytes."""
-        per_source = {row["source_id"]: row["n"] for row in self.rows(
-            "SELECT source_id, count(*) AS n FROM articles GROUP BY source_id ORDER BY count(*) DESC")}
+        per_source = {
+            row["source_id"]: row["n"]
+            for row in self.rows(
+                "SELECT source_id, count(*) AS n FROM articles GROUP BY source_id ORDER BY count(*) DESC"
+            )
+        }
         span = self.rows("SELECT min(published) AS first, max(published) AS last FROM articles")[0]
-        return {"articles": sum(per_source.values()), "sources": per_source, "first": span["first"],
-                "last": span["last"], "bytes": self._size_bytes()}
+        return {
+            "articles": sum(per_source.values()),
+            "sources": per_source,
+            "first": span["first"],
+            "last": span["last"],
+            "bytes": self._size_bytes(),
+        }
 
     # search --------------------------------------------------------------------------------------
 
-    def search(self, query: str, source: str | None = None, since: datetime | None = None,
-               until: datetime | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+    def search(
+        self,
+        query: str,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchPage:
         """Ranked search with snippets: articles holding every query word, else those holding the most of them."""
         groups = query_term_groups(query)
         if not groups:
@@ -446,8 +551,13 @@ class SQLStore(ABC):
         total = self._count_matches(groups, True, filters, params)
         if total < FALLBACK_BELOW and len(groups) > 1:
             total = self._count_matches(groups, False, filters, params)
-            pool = self._rank_matches(groups, False, filters, params, max(COORDINATION_POOL, offset + limit), 0)
-            terms = {i: " ".join(title + body) for i, (title, body) in self.article_terms([i for i, _ in pool]).items()}
+            pool = self._rank_matches(
+                groups, False, filters, params, max(COORDINATION_POOL, offset + limit), 0
+            )
+            terms = {
+                i: " ".join(title + body)
+                for i, (title, body) in self.article_terms([i for i, _ in pool]).items()
+            }
             ranked = coordination_rank(pool, groups, terms)[offset : offset + limit]
         else:
             ranked = self._rank_matches(groups, True, filters, params, limit, offset)
@@ -458,14 +568,20 @@ class SQLStore(ABC):
     def set_article_enrichment(self, article_id: int, language: str | None, category: str | None) -> None:
         """Set an article's detected language and category (a None leaves that field as it is)."""
         with self.transaction():
-            self.run("UPDATE articles SET language = coalesce(?, language), category = coalesce(?, category) "
-                     "WHERE id = ?", (language, category, article_id))
+            self.run(
+                "UPDATE articles SET language = coalesce(?, language), category = coalesce(?, category) "
+                "WHERE id = ?",
+                (language, category, article_id),
+            )
 
     def set_article_tags(self, article_id: int, tags: Sequence[Tag]) -> None:
         """Replace an article's tags (ordered, best first), keeping tag counts right."""
         with self.transaction():
-            self.run("UPDATE tags SET article_count = article_count - 1 "
-                     "WHERE id IN (SELECT tag_id FROM article_tags WHERE article_id = ?)", (article_id,))
+            self.run(
+                "UPDATE tags SET article_count = article_count - 1 "
+                "WHERE id IN (SELECT tag_id FROM article_tags WHERE article_id = ?)",
+                (article_id,),
+            )
             self.run("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
             for rank, tag in enumerate(tags):
                 tag_id = self._value(
@@ -473,8 +589,11 @@ class SQLStore(ABC):
                        ON CONFLICT (key) DO UPDATE SET name = excluded.name, type = excluded.type RETURNING id""",
                     (tag.slug, tag.key or analyzer.key(tag.name), tag.name, tag.type),
                 )
-                if self.run("INSERT INTO article_tags (article_id, tag_id, rank, score) VALUES (?, ?, ?, ?) "
-                            "ON CONFLICT DO NOTHING", (article_id, tag_id, rank, tag.score)):
+                if self.run(
+                    "INSERT INTO article_tags (article_id, tag_id, rank, score) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    (article_id, tag_id, rank, tag.score),
+                ):
                     self.run("UPDATE tags SET article_count = article_count + 1 WHERE id = ?", (tag_id,))
 
     def article_tags(self, article_id: int) -> list[Tag]:
@@ -491,7 +610,9 @@ class SQLStore(ABC):
         row = self._one("SELECT slug, name, type, key, article_count FROM tags WHERE slug = ?", (slug,))
         return row_to_tag(row, float(row["article_count"])) if row else None
 
-    def articles_with_tag(self, slug: str, limit: int = 20, before: tuple[str, int] | None = None) -> list[Article]:
+    def articles_with_tag(
+        self, slug: str, limit: int = 20, before: tuple[str, int] | None = None
+    ) -> list[Article]:
         """Newest articles carrying a tag."""
         where: list[str] = ["t.slug = ?"]
         params: list[Any] = [slug]
@@ -499,9 +620,9 @@ class SQLStore(ABC):
             where.append("(a.published < ? OR (a.published = ? AND a.id < ?))")
             params += [before[0], before[0], before[1]]
         rows = self.rows(
-            f"""SELECT {article_columns('a')} FROM tags t JOIN article_tags at ON at.tag_id = t.id
+            f"""SELECT {article_columns("a")} FROM tags t JOIN article_tags at ON at.tag_id = t.id
                   JOIN articles a ON a.id = at.article_id
-                WHERE {' AND '.join(where)} ORDER BY a.published DESC NULLS LAST, a.id DESC LIMIT ?""",
+                WHERE {" AND ".join(where)} ORDER BY a.published DESC NULLS LAST, a.id DESC LIMIT ?""",
             [*params, limit],
         )
         return [row_to_article(row) for row in rows]
@@ -510,15 +631,24 @@ class SQLStore(ABC):
 
     def save_story(self, story: Story, central_article_id: int | None = None) -> int:
         """Create (id 0) or update a story's title, times and counts; returns its id."""
-        values = (story.title, iso(story.first_seen), iso(story.last_seen), len(story.article_ids),
-                  len(set(story.sources)), central_article_id, now_iso())
+        values = (
+            story.title,
+            iso(story.first_seen),
+            iso(story.last_seen),
+            len(story.article_ids),
+            len(set(story.sources)),
+            central_article_id,
+            now_iso(),
+        )
         with self.transaction():
             if not story.id:
-                story.id = int(self._value(
-                    """INSERT INTO stories (title, first_seen, last_seen, article_count, source_count,
+                story.id = int(
+                    self._value(
+                        """INSERT INTO stories (title, first_seen, last_seen, article_count, source_count,
                          central_article_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-                    values,
-                ))
+                        values,
+                    )
+                )
             else:
                 self.run(
                     """UPDATE stories SET title = ?, first_seen = ?, last_seen = ?, article_count = ?, source_count = ?,
@@ -537,13 +667,22 @@ class SQLStore(ABC):
         row = self._one("SELECT id, title, first_seen, last_seen FROM stories WHERE id = ?", (story_id,))
         if row is None:
             return None
-        members = self.rows("SELECT id, source_id FROM articles WHERE story_id = ? ORDER BY published NULLS FIRST, id",
-                            (story_id,))
-        return Story(id=row["id"], title=row["title"], first_seen=from_iso(row["first_seen"]),
-                     last_seen=from_iso(row["last_seen"]), article_ids=[m["id"] for m in members],
-                     sources=list(dict.fromkeys(m["source_id"] for m in members)))
+        members = self.rows(
+            "SELECT id, source_id FROM articles WHERE story_id = ? ORDER BY published NULLS FIRST, id",
+            (story_id,),
+        )
+        return Story(
+            id=row["id"],
+            title=row["title"],
+            first_seen=from_iso(row["first_seen"]),
+            last_seen=from_iso(row["last_seen"]),
+            article_ids=[m["id"] for m in members],
+            sources=list(dict.fromkeys(m["source_id"] for m in members)),
+        )
 
-    def top_stories(self, limit: int = 20, since: datetime | None = None, category: str | None = None) -> list[Story]:
+    def top_stories(
+        self, limit: int = 20, since: datetime | None = None, category: str | None = None
+    ) -> list[Story]:
         """Stories ranked by outlets covering them, then recency."""
         where: list[str] = ["merged_into IS NULL"]
         params: list[Any] = []
@@ -554,21 +693,27 @@ class SQLStore(ABC):
             where.append("id IN (SELECT story_id FROM articles WHERE category = ? AND story_id IS NOT NULL)")
             params.append(category)
         rows = self.rows(
-            f"""SELECT id FROM stories WHERE {' AND '.join(where)}
+            f"""SELECT id FROM stories WHERE {" AND ".join(where)}
                 ORDER BY source_count DESC, article_count DESC, last_seen DESC NULLS LAST LIMIT ?""",
             [*params, limit],
         )
         return [story for story in (self.get_story(row["id"]) for row in rows) if story]
 
-    def save_duplicate_group(self, group_id: int, canonical_article_id: int, member_ids: Sequence[int]) -> int:
+    def save_duplicate_group(
+        self, group_id: int, canonical_article_id: int, member_ids: Sequence[int]
+    ) -> int:
         """Create (id 0) or extend a duplicate group; returns its id."""
         with self.transaction():
             if not group_id:
-                group_id = int(self._value(
-                    "INSERT INTO duplicate_groups (canonical_article_id, size) VALUES (?, 0) RETURNING id",
-                    (canonical_article_id,),
-                ))
-            self._run_in(f"UPDATE articles SET duplicate_group = ? WHERE id {IN_LIST}", member_ids, (group_id,))
+                group_id = int(
+                    self._value(
+                        "INSERT INTO duplicate_groups (canonical_article_id, size) VALUES (?, 0) RETURNING id",
+                        (canonical_article_id,),
+                    )
+                )
+            self._run_in(
+                f"UPDATE articles SET duplicate_group = ? WHERE id {IN_LIST}", member_ids, (group_id,)
+            )
             self.run(
                 """UPDATE duplicate_groups SET canonical_article_id = ?,
                      size = (SELECT count(*) FROM articles WHERE duplicate_group = ?) WHERE id = ?""",
@@ -585,8 +730,10 @@ class SQLStore(ABC):
         """Move every article of story `from_id` into `into_id` and mark `from_id` as merged into it."""
         with self.transaction():
             self.run("UPDATE articles SET story_id = ? WHERE story_id = ?", (into_id, from_id))
-            self.run("UPDATE stories SET merged_into = ?, article_count = 0, updated_at = ? WHERE id = ?",
-                     (into_id, now_iso(), from_id))
+            self.run(
+                "UPDATE stories SET merged_into = ?, article_count = 0, updated_at = ? WHERE id = ?",
+                (into_id, now_iso(), from_id),
+            )
             self.run("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into_id, from_id))
             self.run("DELETE FROM relate_stories WHERE story_id = ?", (from_id,))
 
@@ -594,12 +741,14 @@ class SQLStore(ABC):
 
     def article_terms(self, article_ids: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
         """The analyzer's (title terms, body terms) of articles, as indexed."""
-        rows = self._rows_in(f"SELECT article_id, title, body FROM article_terms WHERE article_id {IN_LIST}",
-                             article_ids)
+        rows = self._rows_in(
+            f"SELECT article_id, title, body FROM article_terms WHERE article_id {IN_LIST}", article_ids
+        )
         return {row["article_id"]: (row["title"].split(), row["body"].split()) for row in rows}
 
-    def save_signature(self, article_id: int, published: datetime | None, body_hash: str,
-                       minhash: bytes | None) -> None:
+    def save_signature(
+        self, article_id: int, published: datetime | None, body_hash: str, minhash: bytes | None
+    ) -> None:
         """Record an article's duplicate signature (exact body hash and MinHash)."""
         with self.transaction():
             self.run(
@@ -611,8 +760,11 @@ class SQLStore(ABC):
 
     def articles_with_body_hash(self, body_hash: str) -> list[int]:
         """Ids of the articles with this body hash, oldest first."""
-        rows = self.rows("SELECT article_id FROM relate_signatures WHERE body_hash = ? "
-                         "ORDER BY coalesce(published, ''), article_id", (body_hash,))
+        rows = self.rows(
+            "SELECT article_id FROM relate_signatures WHERE body_hash = ? "
+            "ORDER BY coalesce(published, ''), article_id",
+            (body_hash,),
+        )
         return [row["article_id"] for row in rows]
 
     def recent_signatures(self, since: datetime) -> list[tuple[int, datetime, bytes]]:
@@ -622,26 +774,37 @@ class SQLStore(ABC):
                ORDER BY published, article_id""",
             (iso(since),),
         )
-        return [(row["article_id"], published, bytes(row["minhash"]))
-                for row in rows if (published := from_iso(row["published"]))]
+        return [
+            (row["article_id"], published, bytes(row["minhash"]))
+            for row in rows
+            if (published := from_iso(row["published"]))
+        ]
 
     def save_article_profile(self, article_id: int, profile: str) -> None:
         """Save the relate stage's profile of an article (JSON text)."""
         with self.transaction():
-            self.run("INSERT INTO relate_profiles (article_id, profile) VALUES (?, ?) "
-                     "ON CONFLICT (article_id) DO UPDATE SET profile = excluded.profile", (article_id, profile))
+            self.run(
+                "INSERT INTO relate_profiles (article_id, profile) VALUES (?, ?) "
+                "ON CONFLICT (article_id) DO UPDATE SET profile = excluded.profile",
+                (article_id, profile),
+            )
 
     def article_profiles(self, article_ids: Sequence[int]) -> dict[int, str]:
         """The relate profiles of articles that have one."""
-        rows = self._rows_in(f"SELECT article_id, profile FROM relate_profiles WHERE article_id {IN_LIST}",
-                             article_ids)
+        rows = self._rows_in(
+            f"SELECT article_id, profile FROM relate_profiles WHERE article_id {IN_LIST}", article_ids
+        )
         return {row["article_id"]: row["profile"] for row in rows}
 
     def story_members(self, story_ids: Sequence[int]) -> list[tuple[int, int, int | None, datetime | None]]:
         """(article id, story id, duplicate group, published) of every article of these stories."""
-        rows = self._rows_in(f"SELECT id, story_id, duplicate_group, published FROM articles WHERE story_id {IN_LIST}",
-                             story_ids)
-        return [(row["id"], row["story_id"], row["duplicate_group"], from_iso(row["published"])) for row in rows]
+        rows = self._rows_in(
+            f"SELECT id, story_id, duplicate_group, published FROM articles WHERE story_id {IN_LIST}",
+            story_ids,
+        )
+        return [
+            (row["id"], row["story_id"], row["duplicate_group"], from_iso(row["published"])) for row in rows
+        ]
 
     def save_story_state(self, story_id: int, last_seen: datetime | None, state: str) -> None:
         """Save the relate stage's clustering state of a story (JSON text)."""
@@ -669,8 +832,16 @@ class SQLStore(ABC):
             self.run(
                 """INSERT INTO fetch_log (source_id, url, status, elapsed, bytes, error, conditional, fetched_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                (result.source, result.url, result.status, result.elapsed, result.bytes, result.error,
-                 int(result.conditional), iso(result.fetched_at) or now_iso()),
+                (
+                    result.source,
+                    result.url,
+                    result.status,
+                    result.elapsed,
+                    result.bytes,
+                    result.error,
+                    int(result.conditional),
+                    iso(result.fetched_at) or now_iso(),
+                ),
             )
 
     def source_health(self, source_id: str) -> SourceHealth:
@@ -689,8 +860,11 @@ class SQLStore(ABC):
                WHERE source_id = ? AND (status IS NULL OR status >= 400) ORDER BY id DESC LIMIT 1""",
             (source_id,),
         )
-        articles = self.rows("SELECT count(*) AS n, min(published) AS first, max(published) AS last FROM articles "
-                             "WHERE source_id = ?", (source_id,))[0]
+        articles = self.rows(
+            "SELECT count(*) AS n, min(published) AS first, max(published) AS last FROM articles "
+            "WHERE source_id = ?",
+            (source_id,),
+        )[0]
         first, last = from_iso(articles["first"]), from_iso(articles["last"])
         days = max(1.0, (last - first).total_seconds() / 86400) if first and last else 1.0
         mean = fetches["mean_elapsed"]
@@ -714,5 +888,8 @@ class SQLStore(ABC):
     def set_state(self, name: str, value: str) -> None:
         """Save a stage's state."""
         with self.transaction():
-            self.run("INSERT INTO stage_state (name, value) VALUES (?, ?) "
-                     "ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
+            self.run(
+                "INSERT INTO stage_state (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )

@@ -50,8 +50,13 @@ class SQLiteStore(SQLStore):
     dialect: Dialect = "sqlite"
     in_chunk = IN_CHUNK
 
-    def __init__(self, path: str | Path, url: str | None = None, busy_timeout: float = BUSY_TIMEOUT_MS / 1000,
-                 read_only: bool | None = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        url: str | None = None,
+        busy_timeout: float = BUSY_TIMEOUT_MS / 1000,
+        read_only: bool | None = False,
+    ) -> None:
         self.path = Path(path)
         self.busy_timeout = busy_timeout
         self.url = url or f"sqlite:///{self.path}"
@@ -63,8 +68,9 @@ class SQLiteStore(SQLStore):
                 if handle.read(16) != b"SQLite format 3\x00":
                     raise NotADatabaseError(f"{self.path} is not an SQLite database; refusing to open it")
         if read_only is None:  # read-only only where the file or its folder cannot be written
-            read_only = self.path.exists() and not (os.access(self.path, os.W_OK)
-                                                    and os.access(self.path.parent, os.W_OK))
+            read_only = self.path.exists() and not (
+                os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+            )
         self.read_only: bool = read_only
         if self.read_only:
             self._require_schema()
@@ -86,8 +92,9 @@ class SQLiteStore(SQLStore):
         """Open a connection with the pragmas Akhbar relies on."""
         try:
             target, uri = (self._read_only_uri(), True) if self.read_only else (str(self.path), False)
-            conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=self.busy_timeout,
-                                   uri=uri)
+            conn = sqlite3.connect(
+                target, isolation_level=None, check_same_thread=False, timeout=self.busy_timeout, uri=uri
+            )
             conn.row_factory = dict_row
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             if not self.read_only:
@@ -116,7 +123,9 @@ class SQLiteStore(SQLStore):
         if not self.path.exists() or self.path.stat().st_size == 0:
             raise StoreError(f"no store at {self.path}: create it with `akhbar init` or `akhbar import`")
         try:
-            version = self.conn.execute("SELECT coalesce(max(version), 0) AS v FROM schema_migrations").fetchone()["v"]
+            version = self.conn.execute(
+                "SELECT coalesce(max(version), 0) AS v FROM schema_migrations"
+            ).fetchone()["v"]
         except sqlite3.DatabaseError as exc:
             raise self._error(exc) from exc
         if version < migrations("sqlite")[-1][0]:
@@ -126,7 +135,9 @@ class SQLiteStore(SQLStore):
         """A typed, clear error for an sqlite3 exception."""
         message = str(exc)
         if "locked" in message or "busy" in message:
-            return StoreLockedError(f"{self.path} is locked by another process (waited {self.busy_timeout:g} s): {message}")
+            return StoreLockedError(
+                f"{self.path} is locked by another process (waited {self.busy_timeout:g} s): {message}"
+            )
         if "not a database" in message or "malformed" in message:
             return NotADatabaseError(f"{self.path} is not a usable Akhbar database: {message}")
         return StoreError(f"{self.path}: {message}")
@@ -196,8 +207,10 @@ class SQLiteStore(SQLStore):
         conn = self.conn
         done_sql = "SELECT version FROM schema_migrations"
         try:
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
             pending = migrations("sqlite")
             done = {row["version"] for row in conn.execute(done_sql)}
             if all(version in done for version, _, _ in pending):
@@ -220,10 +233,15 @@ class SQLiteStore(SQLStore):
     def _write_terms(self, article_id: int, title: str, body: str, old: Row | None) -> None:
         """Store the terms row and move the FTS5 entry from the old terms to the new ones."""
         if old is not None:
-            self.run("INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                     (article_id, old["title"], old["body"]))
-        self.run("INSERT INTO article_terms (article_id, title, body) VALUES (?, ?, ?) ON CONFLICT (article_id) "
-                 "DO UPDATE SET title = excluded.title, body = excluded.body", (article_id, title, body))
+            self.run(
+                "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                (article_id, old["title"], old["body"]),
+            )
+        self.run(
+            "INSERT INTO article_terms (article_id, title, body) VALUES (?, ?, ?) ON CONFLICT (article_id) "
+            "DO UPDATE SET title = excluded.title, body = excluded.body",
+            (article_id, title, body),
+        )
         self.run("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", (article_id, title, body))
 
     def _apply_df(self, delta: Counter[str]) -> None:
@@ -231,8 +249,11 @@ class SQLiteStore(SQLStore):
 
     def _size_bytes(self) -> int:
         """The database file with its WAL and shared-memory files."""
-        return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
-                   if p.exists())
+        return sum(
+            p.stat().st_size
+            for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
+            if p.exists()
+        )
 
     # search --------------------------------------------------------------------------------------
 
@@ -240,15 +261,20 @@ class SQLiteStore(SQLStore):
         """How many articles match the FTS5 expression under the filters."""
         match = fts_match(groups, "AND" if every else "OR")
         if not filters:
-            return int(self._value("SELECT count(*) AS n FROM articles_fts WHERE articles_fts MATCH ?", [match]))
-        return int(self._value(
-            f"""SELECT count(*) AS n FROM articles_fts f CROSS JOIN articles a INDEXED BY articles_search_cover
+            return int(
+                self._value("SELECT count(*) AS n FROM articles_fts WHERE articles_fts MATCH ?", [match])
+            )
+        return int(
+            self._value(
+                f"""SELECT count(*) AS n FROM articles_fts f CROSS JOIN articles a INDEXED BY articles_search_cover
                 ON a.id = f.rowid WHERE articles_fts MATCH ? {filters}""",
-            [match, *params],
-        ))
+                [match, *params],
+            )
+        )
 
-    def _rank_matches(self, groups: Groups, every: bool, filters: str, params: list[Any], limit: int,
-                      offset: int) -> list[tuple[int, float]]:
+    def _rank_matches(
+        self, groups: Groups, every: bool, filters: str, params: list[Any], limit: int, offset: int
+    ) -> list[tuple[int, float]]:
         """BM25 over title (weighted) and body terms, best first, newest first on ties.
 
         Without filters the FTS table answers alone (ids follow publication order on import); with them,
@@ -256,9 +282,11 @@ class SQLiteStore(SQLStore):
         """
         match = fts_match(groups, "AND" if every else "OR")
         if not filters:
-            rows = self.rows(f"""SELECT rowid AS id, {BM25} AS rank FROM articles_fts
+            rows = self.rows(
+                f"""SELECT rowid AS id, {BM25} AS rank FROM articles_fts
                                  WHERE articles_fts MATCH ? ORDER BY rank, rowid DESC LIMIT ? OFFSET ?""",
-                             [match, limit, offset])
+                [match, limit, offset],
+            )
         else:
             rows = self.rows(
                 f"""SELECT f.rowid AS id, {BM25} AS rank
@@ -269,31 +297,41 @@ class SQLiteStore(SQLStore):
             )
         return [(row["id"], -row["rank"]) for row in rows]
 
-    def match_terms(self, term_groups: Sequence[Sequence[str]], limit: int = 50,
-                    exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
+    def match_terms(
+        self, term_groups: Sequence[Sequence[str]], limit: int = 50, exclude: Sequence[int] = ()
+    ) -> list[tuple[int, float]]:
         """Article ids ranked by BM25 for any of the terms (a "more like this" query)."""
         if not term_groups:
             return []
         excluded = set(exclude)
-        rows = self.rows(f"SELECT rowid AS id, {BM25} AS rank FROM articles_fts WHERE articles_fts MATCH ? "
-                         "ORDER BY rank LIMIT ?", (fts_match(term_groups, "OR"), limit + len(excluded)))
+        rows = self.rows(
+            f"SELECT rowid AS id, {BM25} AS rank FROM articles_fts WHERE articles_fts MATCH ? "
+            "ORDER BY rank LIMIT ?",
+            (fts_match(term_groups, "OR"), limit + len(excluded)),
+        )
         return [(row["id"], -row["rank"]) for row in rows if row["id"] not in excluded][:limit]
 
     def term_document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         """In how many articles each term occurs (from the FTS5 vocabulary)."""
-        return {term: int(self._value("SELECT doc FROM articles_vocab WHERE term = ?", (term,)) or 0)
-                for term in set(terms)}
+        return {
+            term: int(self._value("SELECT doc FROM articles_vocab WHERE term = ?", (term,)) or 0)
+            for term in set(terms)
+        }
 
     def document_frequencies(self) -> tuple[int, dict[str, int]]:
         """The number of articles and, for every indexed term, in how many articles it occurs."""
         total = int(self._value("SELECT count(*) AS n FROM article_terms"))
-        return total, {row["term"]: row["doc"] for row in self.conn.execute("SELECT term, doc FROM articles_vocab")}
+        return total, {
+            row["term"]: row["doc"] for row in self.conn.execute("SELECT term, doc FROM articles_vocab")
+        }
 
     # maintenance ---------------------------------------------------------------------------------
 
     def tables(self) -> set[str]:
         """The store's tables and views."""
-        return {row["name"] for row in self.rows("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        return {
+            row["name"] for row in self.rows("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        }
 
     def columns(self, table: str) -> list[str]:
         """A table's column names, in order."""
@@ -321,7 +359,9 @@ class SQLiteStore(SQLStore):
 
     def write_table(self, table: str, columns: Sequence[str], rows: Chunk) -> None:
         """Insert rows as they are."""
-        self.run_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+        self.run_many(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
+        )
 
     def restart_ids(self, tables: Sequence[str]) -> None:
         """Nothing: a new rowid always follows the largest one."""

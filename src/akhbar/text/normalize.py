@@ -32,10 +32,75 @@ _HAS_LOOKALIKE = re.compile("[" + "".join(_FOLD_PERSIAN_CHARS) + "]")
 # Evidence that a text is Persian or Urdu rather than Arabic typed on a Persian keyboard.
 _PERSIAN_ONLY_LETTERS = re.compile("[\u067e\u0686\u0698\u06af\u0679\u0688\u0691\u06ba\u06d2\u06d3]")
 _PERSIAN_WORDS = frozenset(
-    ["است", "را", "که", "می", "این", "آن", "از", "های", "برای", "یک", "شد", "شده", "بود", "اند", "ایم", "هم", "نیز", "باید", "ما", "شما", "آنها", "ها", "ہے", "ہیں", "کے", "کی", "کا", "میں", "اور", "سے", "نے", "کو", "پر", "یہ", "وہ", "تھا", "تھے", "گیا"]
+    [
+        "است",
+        "را",
+        "که",
+        "می",
+        "این",
+        "آن",
+        "از",
+        "های",
+        "برای",
+        "یک",
+        "شد",
+        "شده",
+        "بود",
+        "اند",
+        "ایم",
+        "هم",
+        "نیز",
+        "باید",
+        "ما",
+        "شما",
+        "آنها",
+        "ها",
+        "ہے",
+        "ہیں",
+        "کے",
+        "کی",
+        "کا",
+        "میں",
+        "اور",
+        "سے",
+        "نے",
+        "کو",
+        "پر",
+        "یہ",
+        "وہ",
+        "تھا",
+        "تھے",
+        "گیا",
+    ]
 )
 _ARABIC_WORDS = frozenset(
-    ["في", "فی", "من", "على", "علی", "إلى", "الى", "إلی", "الی", "عن", "التي", "الذي", "الذی", "التی", "أن", "ان", "إن", "هذا", "هذه", "مع", "كان", "کان", "قد", "لا", "ما"]
+    [
+        "في",
+        "فی",
+        "من",
+        "على",
+        "علی",
+        "إلى",
+        "الى",
+        "إلی",
+        "الی",
+        "عن",
+        "التي",
+        "الذي",
+        "الذی",
+        "التی",
+        "أن",
+        "ان",
+        "إن",
+        "هذا",
+        "هذه",
+        "مع",
+        "كان",
+        "کان",
+        "قد",
+        "لا",
+        "ما",
+    ]
 )
 _ARABIC_ONLY = re.compile("[\u0629\u0649\u0623\u0625]|(?:^|\\s)ال")
 _WORDS = re.compile(r"\S+")
@@ -44,7 +109,9 @@ INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _INVISIBLE_OR_ZWNJ_RE = re.compile(f"[{_INVISIBLE}{_ZWNJ}]")
 
 # Key form: what is removed or folded after the display form (str.replace and regexes: much faster than translate).
-_DELETE_RE = re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed\u0640\u200c]+")  # marks, tatweel, ZWNJ
+_DELETE_RE = re.compile(
+    "[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed\u0640\u200c]+"
+)  # marks, tatweel, ZWNJ
 # A hamza seat before و is written ؤ, ئ or ء by different outlets (مسؤول, مسئول; رؤوس, رءوس): all become و.
 _HAMZA_BEFORE_WAW = re.compile("[\u0621\u0626]+\u0648")
 _LETTER_FOLDS = (
@@ -62,7 +129,9 @@ _LETTER_FOLDS = (
 _DIGIT_RE = re.compile("[\u0660-\u066c\u06f0-\u06f9]")
 _DIGIT_TABLE = {0x0660 + i: str(i) for i in range(10)} | {0x06F0 + i: str(i) for i in range(10)}
 _DIGIT_TABLE.update({0x066B: ".", 0x066C: ","})  # Arabic decimal and thousands separators
-_RARE_RE = re.compile(_DELETE_RE.pattern[:-2] + "\u0660-\u066c\u06f0-\u06f9" + "".join(_FOLD_PERSIAN_CHARS) + "]")
+_RARE_RE = re.compile(
+    _DELETE_RE.pattern[:-2] + "\u0660-\u066c\u06f0-\u06f9" + "".join(_FOLD_PERSIAN_CHARS) + "]"
+)
 _SPECIAL_RE = re.compile(f"[{_INVISIBLE}{_ZWNJ}" + "".join(_FOLD_PERSIAN_CHARS) + "]")
 _KEY_LOOKALIKES = {c: {"\u0629": "\u0647"}.get(v, v) for c, v in _FOLD_PERSIAN.items()}
 

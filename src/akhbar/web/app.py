@@ -105,7 +105,9 @@ def site_base_url(settings: Settings) -> str:
     return base
 
 
-def create_app(store_or_url: Store | str, settings: Settings | None = None, cache_seconds: float = 10.0) -> FastAPI:
+def create_app(
+    store_or_url: Store | str, settings: Settings | None = None, cache_seconds: float = 10.0
+) -> FastAPI:
     """The whole web application over a store (or a store URL, opened here and closed on shutdown).
 
     `cache_seconds`: how long a GET answer is reused for identical requests (0 turns micro-caching off).
@@ -128,8 +130,9 @@ def create_app(store_or_url: Store | str, settings: Settings | None = None, cach
     app.state.templates = make_templates()
     app.state.names = SourceNames(store)
     app.state.base_url = base_url
-    app.state.answers = AnswerCache(ttl=cache_seconds, max_entries=settings.web_cache_entries,
-                                    max_bytes=settings.web_cache_bytes)
+    app.state.answers = AnswerCache(
+        ttl=cache_seconds, max_entries=settings.web_cache_entries, max_bytes=settings.web_cache_bytes
+    )
     # outermost last: metrics and headers, HEAD as GET, the write guard, then the answer cache
     app.add_middleware(MicroCacheMiddleware, cache=app.state.answers)
     app.add_middleware(WriteGuardMiddleware, cache=app.state.answers, max_body=settings.max_request_bytes)

@@ -43,8 +43,14 @@ def atom_time(value: str | None, fallback: str) -> str:
     return value or fallback
 
 
-def atom_feed(title: str, site_url: str, self_url: str, entries: list[FeedEntry],
-              base_url: str, updated: str | None = None) -> bytes:
+def atom_feed(
+    title: str,
+    site_url: str,
+    self_url: str,
+    entries: list[FeedEntry],
+    base_url: str,
+    updated: str | None = None,
+) -> bytes:
     """An Atom 1.0 document; `base_url` (no trailing slash) makes the entries' links absolute.
 
     Every text and attribute loses the characters XML 1.0 forbids; links to originals are kept only when http(s).
@@ -83,6 +89,8 @@ def atom_feed(title: str, site_url: str, self_url: str, entries: list[FeedEntry]
         who = sub(node, "author")
         sub(who, "name", entry.source_name)
         if entry.summary:
-            summary = entry.summary if len(entry.summary) <= SUMMARY_CHARS else entry.summary[:SUMMARY_CHARS] + "…"
+            summary = (
+                entry.summary if len(entry.summary) <= SUMMARY_CHARS else entry.summary[:SUMMARY_CHARS] + "…"
+            )
             sub(node, "summary", summary, type="text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

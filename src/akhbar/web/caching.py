@@ -16,8 +16,14 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
-def cached(request: Request, body: str | bytes, media_type: str, last_modified: str | datetime | None = None,
-           status_code: int = 200, max_age: int = 60) -> Response:
+def cached(
+    request: Request,
+    body: str | bytes,
+    media_type: str,
+    last_modified: str | datetime | None = None,
+    status_code: int = 200,
+    max_age: int = 60,
+) -> Response:
     """A response with ETag, Last-Modified and Cache-Control, or 304 when the client's copy is current."""
     raw = body.encode("utf-8") if isinstance(body, str) else body
     etag = etag_of(raw)

@@ -40,7 +40,9 @@ class BadCursorError(AkhbarError):
 class ApiError(Exception):
     """An error answered as problem+json on the API and as an Arabic page on the site."""
 
-    def __init__(self, status: int, detail: str, title: str | None = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self, status: int, detail: str, title: str | None = None, headers: dict[str, str] | None = None
+    ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -64,16 +66,20 @@ def problem(status: int, title: str, detail: str, headers: dict[str, str] | None
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
-def error_page(request: Request, status: int, title: str, detail: str,
-               headers: dict[str, str] | None = None) -> Response:
+def error_page(
+    request: Request, status: int, title: str, detail: str, headers: dict[str, str] | None = None
+) -> Response:
     """An Arabic error page (or problem+json on the API)."""
     if wants_problem(request):
         return problem(status, title, detail, headers)
     templates: Jinja2Templates = request.app.state.templates
     try:
         return templates.TemplateResponse(
-            request, "error.html", {"status": status, "title": title, "detail": detail},
-            status_code=status, headers=headers,
+            request,
+            "error.html",
+            {"status": status, "title": title, "detail": detail},
+            status_code=status,
+            headers=headers,
         )
     except Exception:  # the error page itself must never fail
         log.exception("error page failed")
@@ -89,8 +95,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BadCursorError)
     async def bad_cursor(request: Request, exc: BadCursorError) -> Response:
-        return error_page(request, 400, ERROR_TITLES[400], f"invalid cursor: {exc}" if wants_problem(request)
-                          else "رابط الصفحات غير صالح.")
+        return error_page(
+            request,
+            400,
+            ERROR_TITLES[400],
+            f"invalid cursor: {exc}" if wants_problem(request) else "رابط الصفحات غير صالح.",
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -104,7 +114,9 @@ def install_error_handlers(app: FastAPI) -> None:
         for error in exc.errors():
             where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body"))
             parts.append(f"{where}: {error.get('msg', 'invalid')}")
-        detail = "; ".join(parts) if wants_problem(request) else "بعض قيم الطلب غير صالحة (مثلاً نص بحث طويل جداً)."
+        detail = (
+            "; ".join(parts) if wants_problem(request) else "بعض قيم الطلب غير صالحة (مثلاً نص بحث طويل جداً)."
+        )
         return error_page(request, 422 if wants_problem(request) else 400, ERROR_TITLES[400], detail)
 
     @app.exception_handler(Exception)

@@ -11,8 +11,20 @@ from akhbar.enrich.category import CATEGORIES
 from akhbar.times import parse_moment
 
 WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
-MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
-          "نوفمبر", "ديسمبر")
+MONTHS = (
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+)
 
 # ANT corpus section ids, shown in Arabic (stores imported before the enrich stage keep them).
 ANT_SECTIONS = {
@@ -91,7 +103,7 @@ def safe_snippet(snippet: str) -> Markup:
 
 
 def plural_outlets(count: int) -> str:
-    """"3 مصادر" with the right Arabic form for the number of outlets."""
+    """ "3 مصادر" with the right Arabic form for the number of outlets."""
     if count == 1:
         return "مصدر واحد"
     if count == 2:
@@ -102,7 +114,7 @@ def plural_outlets(count: int) -> str:
 
 
 def plural_articles(count: int) -> str:
-    """"5 مقالات" with the right Arabic form for the number of articles."""
+    """ "5 مقالات" with the right Arabic form for the number of articles."""
     if count == 1:
         return "مقال واحد"
     if count == 2:

@@ -25,7 +25,9 @@ def require_admin(request: Request) -> None:
         raise ApiError(403, "writes are disabled: set AKHBAR_ADMIN_TOKEN to enable them", "Forbidden")
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-        raise ApiError(401, "a valid bearer token is required", "Unauthorized", {"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401, "a valid bearer token is required", "Unauthorized", {"WWW-Authenticate": "Bearer"}
+        )
 
 
 def too_large(limit: int) -> ApiError:

@@ -52,17 +52,27 @@ class Metrics:
 
     def render(self, gauges: list[tuple[str, str, str, dict[str, object], float]]) -> str:
         """The exposition text: the web counters, then gauges/counters given as (name, type, help, labels, value)."""
-        out = ["# HELP akhbar_http_requests_total HTTP requests by method, route and status.",
-               "# TYPE akhbar_http_requests_total counter"]
+        out = [
+            "# HELP akhbar_http_requests_total HTTP requests by method, route and status.",
+            "# TYPE akhbar_http_requests_total counter",
+        ]
         with self.lock:
             for (method, route, status), count in sorted(self.requests.items()):
-                out.append(f"akhbar_http_requests_total{labels(method=method, route=route, status=status)} {count}")
-            out += ["# HELP akhbar_http_request_duration_seconds Time to answer a request, by route.",
-                    "# TYPE akhbar_http_request_duration_seconds histogram"]
+                out.append(
+                    f"akhbar_http_requests_total{labels(method=method, route=route, status=status)} {count}"
+                )
+            out += [
+                "# HELP akhbar_http_request_duration_seconds Time to answer a request, by route.",
+                "# TYPE akhbar_http_request_duration_seconds histogram",
+            ]
             for route, hist in sorted(self.latency.items()):
                 for bound, count in zip(BUCKETS, hist.buckets, strict=True):
-                    out.append(f"akhbar_http_request_duration_seconds_bucket{labels(route=route, le=bound)} {count}")
-                out.append(f"akhbar_http_request_duration_seconds_bucket{labels(route=route, le='+Inf')} {hist.count}")
+                    out.append(
+                        f"akhbar_http_request_duration_seconds_bucket{labels(route=route, le=bound)} {count}"
+                    )
+                out.append(
+                    f"akhbar_http_request_duration_seconds_bucket{labels(route=route, le='+Inf')} {hist.count}"
+                )
                 out.append(f"akhbar_http_request_duration_seconds_sum{labels(route=route)} {hist.total:.6f}")
                 out.append(f"akhbar_http_request_duration_seconds_count{labels(route=route)} {hist.count}")
         declared: set[str] = set()

@@ -75,7 +75,9 @@ class AnswerCache:
         with self.lock:
             self._drop(key)
             self._purge(time.monotonic())
-            while self.entries and (len(self.entries) >= self.max_entries or self.held_bytes + size > self.max_bytes):
+            while self.entries and (
+                len(self.entries) >= self.max_entries or self.held_bytes + size > self.max_bytes
+            ):
                 self._drop(next(iter(self.entries)))
             self.entries[key] = entry
             self.sizes[key] = size
@@ -159,8 +161,17 @@ class MicroCacheMiddleware:
                     body = b"".join(chunks)
                     if len(body) <= MAX_BODY:
                         route = getattr(scope.get("route"), "path", None)
-                        self.cache.put(key, Entry(200, headers, body, header(headers, b"etag"),
-                                                  time.monotonic() + self.cache.ttl, route))
+                        self.cache.put(
+                            key,
+                            Entry(
+                                200,
+                                headers,
+                                body,
+                                header(headers, b"etag"),
+                                time.monotonic() + self.cache.ttl,
+                                route,
+                            ),
+                        )
             await send(message)
 
         await self.app(scope, receive, remember)
@@ -180,9 +191,11 @@ class MicroCacheMiddleware:
     async def replay(self, scope: Scope, entry: Entry, send: Send) -> None:
         """Send a cached answer, or 304 when the client already has it."""
         if_none_match = next((v for k, v in scope.get("headers", ()) if k == b"if-none-match"), None)
-        if entry.etag is not None and if_none_match is not None and entry.etag in {
-            t.strip().removeprefix(b"W/") for t in if_none_match.split(b",")
-        }:
+        if (
+            entry.etag is not None
+            and if_none_match is not None
+            and entry.etag in {t.strip().removeprefix(b"W/") for t in if_none_match.split(b",")}
+        ):
             await send_not_modified(entry, send)
             return
         if if_none_match is None and self.unchanged_since(scope, entry):

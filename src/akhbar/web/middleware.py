@@ -8,8 +8,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from akhbar.web.metrics import Metrics
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 # Swagger UI sets inline style attributes: the docs page alone allows them (scripts stay 'self' only).
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
@@ -49,8 +51,11 @@ class ObservedMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             route = scope.get("route")
-            template = (getattr(route, "path", None) or scope.get("akhbar.route")
-                        or ("/static" if path.startswith("/static/") else "other"))
+            template = (
+                getattr(route, "path", None)
+                or scope.get("akhbar.route")
+                or ("/static" if path.startswith("/static/") else "other")
+            )
             self.metrics.record(scope.get("method", "GET"), template, status, time.perf_counter() - started)
 
 

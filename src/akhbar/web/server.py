@@ -17,8 +17,17 @@ KEEP_ALIVE = 30
 
 def uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
     """The server settings shared by serve and run: no access log, proxy headers off, quick shutdown."""
-    return uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False, proxy_headers=False,
-                          timeout_graceful_shutdown=5, timeout_keep_alive=KEEP_ALIVE, server_header=False)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=5,
+        timeout_keep_alive=KEEP_ALIVE,
+        server_header=False,
+    )
 
 
 def app_from_environment() -> Any:
@@ -31,14 +40,25 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
     """Serve the site, API and feeds until interrupted, in `workers` processes."""
     if workers > 1:
         os.environ["AKHBAR_DB"] = settings.db
-        uvicorn.run("akhbar.web.server:app_from_environment", factory=True, workers=workers,
-                    host=host or settings.host, port=port or settings.port, log_level="info", access_log=False,
-                    proxy_headers=False, server_header=False, timeout_graceful_shutdown=5,
-                    timeout_keep_alive=KEEP_ALIVE)
+        uvicorn.run(
+            "akhbar.web.server:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="info",
+            access_log=False,
+            proxy_headers=False,
+            server_header=False,
+            timeout_graceful_shutdown=5,
+            timeout_keep_alive=KEEP_ALIVE,
+        )
         return
     store = open_store(settings.db, read_only=None)
     try:
-        server = uvicorn.Server(uvicorn_config(create_app(store, settings), host or settings.host, port or settings.port))
+        server = uvicorn.Server(
+            uvicorn_config(create_app(store, settings), host or settings.host, port or settings.port)
+        )
         server.run()
     finally:
         store.close()

@@ -36,30 +36,44 @@ class SourceIn(BaseModel):
     id: str = Field(pattern=SOURCE_ID, description="Short id, e.g. `bbc`.")
     name: str = Field(min_length=1, max_length=200)
     home: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
-    feeds: list[Annotated[str, Field(max_length=2000, pattern=r"^https?://")]] = Field(default_factory=list, max_length=50)
-    sitemaps: list[Annotated[str, Field(max_length=2000, pattern=r"^https?://")]] = Field(default_factory=list, max_length=50)
+    feeds: list[Annotated[str, Field(max_length=2000, pattern=r"^https?://")]] = Field(
+        default_factory=list, max_length=50
+    )
+    sitemaps: list[Annotated[str, Field(max_length=2000, pattern=r"^https?://")]] = Field(
+        default_factory=list, max_length=50
+    )
     language: str = Field(default="ar", max_length=16)
     country: str | None = Field(default=None, max_length=8)
     poll_interval: float = Field(default=900.0, ge=60, le=7 * 86400)
     enabled: bool = True
 
 
-def json_response(request: Request, data: Any, last_modified: str | datetime | None = None, status_code: int = 200) -> Response:
+def json_response(
+    request: Request, data: Any, last_modified: str | datetime | None = None, status_code: int = 200
+) -> Response:
     """JSON (Arabic kept as UTF-8) with ETag and Last-Modified."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return cached(request, body, "application/json", last_modified, status_code)
 
 
 @router.get("/articles", summary="Latest articles")
-def list_articles(request: Request, limit: Limit = 20, cursor: Cursor = None,
-                  source: Annotated[str | None, Query(max_length=200)] = None,
-                  category: Category = None) -> Response:
+def list_articles(
+    request: Request,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    category: Category = None,
+) -> Response:
     """Newest articles first; `next` is the cursor of the following page (null on the last)."""
     articles = request.app.state.store.latest_articles(
-        limit=limit, before=read_time_cursor(cursor), source=source, category=category)
+        limit=limit, before=read_time_cursor(cursor), source=source, category=category
+    )
     items = [views.article_summary(a) for a in articles]
-    return json_response(request, {"results": items, "next": next_time_cursor(items, limit)},
-                         items[0]["published"] if items else None)
+    return json_response(
+        request,
+        {"results": items, "next": next_time_cursor(items, limit)},
+        items[0]["published"] if items else None,
+    )
 
 
 @router.get("/articles/{article_id}", summary="One article")
@@ -72,15 +86,17 @@ def get_article(request: Request, article_id: int) -> Response:
 
 
 @router.get("/stories", summary="Top stories")
-def list_stories(request: Request, limit: Limit = 20, cursor: Cursor = None,
-                 category: Category = None) -> Response:
+def list_stories(
+    request: Request, limit: Limit = 20, cursor: Cursor = None, category: Category = None
+) -> Response:
     """Stories ranked by outlets covering them and recency."""
     offset = read_offset_cursor(cursor)
     stories = request.app.state.store.top_stories(limit=offset + limit + 1, category=category)[offset:]
     items = [views.story_summary(s) for s in stories[:limit]]
     following = offset_cursor(offset + limit) if len(stories) > limit else None
-    return json_response(request, {"results": items, "next": following},
-                         newest(*(s["last_seen"] for s in items)))
+    return json_response(
+        request, {"results": items, "next": following}, newest(*(s["last_seen"] for s in items))
+    )
 
 
 @router.get("/stories/{story_id}", summary="One story (full coverage)")
@@ -98,8 +114,11 @@ def get_tag(request: Request, slug: str, limit: Limit = 20, cursor: Cursor = Non
     data = views.tag_view(request.app.state.store, slug, limit=limit, before=read_time_cursor(cursor))
     if data is None:
         raise ApiError(404, f"no tag {slug[:100]!r}", "Not Found")
-    return json_response(request, {**data, "next": next_time_cursor(data["results"], limit)},
-                         data["results"][0]["published"] if data["results"] else None)
+    return json_response(
+        request,
+        {**data, "next": next_time_cursor(data["results"], limit)},
+        data["results"][0]["published"] if data["results"] else None,
+    )
 
 
 @router.get("/sources", summary="Every source")
@@ -180,7 +199,11 @@ def search(
         start, end = day(since), day(until, end=True)
     except ApiError:
         raise ApiError(422, "since/until must be YYYY-MM-DD") from None
-    page = request.app.state.store.search(q, source=source, since=start, until=end, limit=limit, offset=offset)
+    page = request.app.state.store.search(
+        q, source=source, since=start, until=end, limit=limit, offset=offset
+    )
     following = offset_cursor(offset + limit) if offset + limit < page.total else None
-    return json_response(request, {"results": [views.search_hit_data(h) for h in page.hits],
-                                   "total": page.total, "next": following})
+    return json_response(
+        request,
+        {"results": [views.search_hit_data(h) for h in page.hits], "total": page.total, "next": following},
+    )

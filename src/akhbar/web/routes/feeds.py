@@ -30,9 +30,14 @@ def entries(request: Request, articles: list[Article]) -> list[FeedEntry]:
     """Feed entries of articles (summary = the start of the text)."""
     name = request.app.state.names.name
     return [
-        FeedEntry(id=a.id, title=a.title, source_name=name(a.source),
-                  published=iso(a.published), original_url=a.url,
-                  summary=(a.summary or a.text or "").strip())
+        FeedEntry(
+            id=a.id,
+            title=a.title,
+            source_name=name(a.source),
+            published=iso(a.published),
+            original_url=a.url,
+            summary=(a.summary or a.text or "").strip(),
+        )
         for a in articles
         if a.id is not None
     ]
@@ -62,7 +67,9 @@ def tag_feed(request: Request, slug: str) -> Response:
     tag = store.get_tag(slug)
     if tag is None:
         raise ApiError(404, "لم نجد هذه الكلمة الدلالية.")
-    return feed(request, tag.name, f"/tags/{slug}", entries(request, store.articles_with_tag(slug, limit=FEED_SIZE)))
+    return feed(
+        request, tag.name, f"/tags/{slug}", entries(request, store.articles_with_tag(slug, limit=FEED_SIZE))
+    )
 
 
 @router.get("/sources/{source_id}/feed.xml")
@@ -72,7 +79,9 @@ def source_feed(request: Request, source_id: str) -> Response:
     articles = store.latest_articles(limit=FEED_SIZE, source=source_id)
     if not articles and store.get_source(source_id) is None:
         raise ApiError(404, "لم نجد هذا المصدر.")
-    return feed(request, request.app.state.names.name(source_id), f"/sources/{source_id}", entries(request, articles))
+    return feed(
+        request, request.app.state.names.name(source_id), f"/sources/{source_id}", entries(request, articles)
+    )
 
 
 @router.get("/stories/{story_id}/feed.xml")
@@ -82,7 +91,7 @@ def story_feed(request: Request, story_id: int) -> Response:
     story = store.get_story(story_id) if in_id_range(story_id) else None
     if story is None:
         raise ApiError(404, "لم نجد هذه القصة.")
-    articles = list(reversed(store.get_articles(story.article_ids)))[:FEED_SIZE * 2]
+    articles = list(reversed(store.get_articles(story.article_ids)))[: FEED_SIZE * 2]
     return feed(request, story.title, f"/stories/{story_id}", entries(request, articles))
 
 

@@ -33,8 +33,11 @@ def healthz(request: Request) -> Response:
         count = read_probe(request.app.state.store)
     except Exception as exc:  # any failure to read means unhealthy; the details go to the log only
         log.warning("health check: the store cannot be read: %s: %s", type(exc).__name__, exc)
-        return JSONResponse({"status": "error", "detail": f"the store cannot be read ({type(exc).__name__})"},
-                            status_code=503, headers=NO_STORE)
+        return JSONResponse(
+            {"status": "error", "detail": f"the store cannot be read ({type(exc).__name__})"},
+            status_code=503,
+            headers=NO_STORE,
+        )
     return JSONResponse({"status": "ok", "articles": count}, headers=NO_STORE)
 
 
@@ -46,22 +49,52 @@ def store_gauges(request: Request) -> list[tuple[str, str, str, dict[str, object
     ]
     answers = request.app.state.answers
     gauges += [
-        ("akhbar_web_cache_total", "counter", "Micro-cache lookups of GET answers, by result.", {"result": "hit"},
-         float(answers.hits)),
-        ("akhbar_web_cache_total", "counter", "Micro-cache lookups of GET answers, by result.", {"result": "miss"},
-         float(answers.misses)),
+        (
+            "akhbar_web_cache_total",
+            "counter",
+            "Micro-cache lookups of GET answers, by result.",
+            {"result": "hit"},
+            float(answers.hits),
+        ),
+        (
+            "akhbar_web_cache_total",
+            "counter",
+            "Micro-cache lookups of GET answers, by result.",
+            {"result": "miss"},
+            float(answers.misses),
+        ),
     ]
     healths = [store.source_health(source.id) for source in store.list_sources()]
     for h in healths:
-        gauges.append(("akhbar_crawl_fetches_total", "counter", "Fetches recorded in the fetch log, by source and outcome.",
-                       {"source": h.source_id, "outcome": "ok"}, float(h.fetches - h.errors)))
-        gauges.append(("akhbar_crawl_fetches_total", "counter", "Fetches recorded in the fetch log, by source and outcome.",
-                       {"source": h.source_id, "outcome": "error"}, float(h.errors)))
+        gauges.append(
+            (
+                "akhbar_crawl_fetches_total",
+                "counter",
+                "Fetches recorded in the fetch log, by source and outcome.",
+                {"source": h.source_id, "outcome": "ok"},
+                float(h.fetches - h.errors),
+            )
+        )
+        gauges.append(
+            (
+                "akhbar_crawl_fetches_total",
+                "counter",
+                "Fetches recorded in the fetch log, by source and outcome.",
+                {"source": h.source_id, "outcome": "error"},
+                float(h.errors),
+            )
+        )
     for h in healths:
         if h.last_success:
-            gauges.append(("akhbar_crawl_last_success_timestamp_seconds", "gauge",
-                           "Time of the last successful fetch, by source.", {"source": h.source_id},
-                           h.last_success.timestamp()))
+            gauges.append(
+                (
+                    "akhbar_crawl_last_success_timestamp_seconds",
+                    "gauge",
+                    "Time of the last successful fetch, by source.",
+                    {"source": h.source_id},
+                    h.last_success.timestamp(),
+                )
+            )
     return gauges
 
 

@@ -21,13 +21,16 @@ SEARCH_PAGE_SIZE = 10
 MAX_SEARCH_PAGE = 50
 
 
-def render(request: Request, template: str, context: dict[str, Any], last_modified: str | datetime | None = None,
-           status_code: int = 200) -> Response:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    last_modified: str | datetime | None = None,
+    status_code: int = 200,
+) -> Response:
     """Render a template into a cached HTML response."""
     state = request.app.state
-    body = state.templates.get_template(template).render(
-        request=request, outlet=state.names.name, **context
-    )
+    body = state.templates.get_template(template).render(request=request, outlet=state.names.name, **context)
     return cached(request, body, "text/html; charset=utf-8", last_modified, status_code)
 
 
@@ -42,7 +45,9 @@ def home(request: Request, category: Category = None) -> Response:
     store = request.app.state.store
     data = views.home_view(store, category=category or None, latest=PAGE_SIZE)
     cursor = next_time_cursor(data["latest"], PAGE_SIZE)
-    modified = newest(*(a["published"] for a in data["latest"][:1]), *(s["last_seen"] for s in data["stories"]))
+    modified = newest(
+        *(a["published"] for a in data["latest"][:1]), *(s["last_seen"] for s in data["stories"])
+    )
     return render(request, "home.html", {**data, "category": category, "next": cursor}, modified)
 
 
@@ -50,11 +55,16 @@ def home(request: Request, category: Category = None) -> Response:
 def latest(request: Request, category: Category = None, before: Cursor = None) -> Response:
     """Older articles, page by page."""
     store = request.app.state.store
-    articles = store.latest_articles(limit=PAGE_SIZE, before=read_time_cursor(before), category=category or None)
+    articles = store.latest_articles(
+        limit=PAGE_SIZE, before=read_time_cursor(before), category=category or None
+    )
     items = [views.article_summary(a) for a in articles]
-    return render(request, "latest.html", {"articles": items, "category": category,
-                                           "next": next_time_cursor(items, PAGE_SIZE)},
-                  items[0]["published"] if items else None)
+    return render(
+        request,
+        "latest.html",
+        {"articles": items, "category": category, "next": next_time_cursor(items, PAGE_SIZE)},
+        items[0]["published"] if items else None,
+    )
 
 
 @router.get("/stories/{story_id}")
@@ -99,7 +109,9 @@ def source(request: Request, source_id: str, before: Cursor = None) -> Response:
     """An outlet: its health and newest articles."""
     if len(source_id) > 200:
         raise not_found("هذا المصدر")
-    data = views.source_view(request.app.state.store, source_id, limit=PAGE_SIZE, before=read_time_cursor(before))
+    data = views.source_view(
+        request.app.state.store, source_id, limit=PAGE_SIZE, before=read_time_cursor(before)
+    )
     if data is None:
         raise not_found("هذا المصدر")
     cursor = next_time_cursor(data["results"], PAGE_SIZE)
@@ -118,12 +130,26 @@ def search(
 ) -> Response:
     """Search form and ranked results with highlighted snippets, page by page."""
     store = request.app.state.store
-    context: dict[str, Any] = {"q": q, "source": source, "since": since, "until": until, "page": page,
-                               "hits": [], "total": 0, "pages": 0,
-                               "outlets": request.app.state.names.outlets()}
+    context: dict[str, Any] = {
+        "q": q,
+        "source": source,
+        "since": since,
+        "until": until,
+        "page": page,
+        "hits": [],
+        "total": 0,
+        "pages": 0,
+        "outlets": request.app.state.names.outlets(),
+    }
     if q.strip():
-        result = store.search(q, source=source or None, since=day(since), until=day(until, end=True),
-                              limit=SEARCH_PAGE_SIZE, offset=(page - 1) * SEARCH_PAGE_SIZE)
+        result = store.search(
+            q,
+            source=source or None,
+            since=day(since),
+            until=day(until, end=True),
+            limit=SEARCH_PAGE_SIZE,
+            offset=(page - 1) * SEARCH_PAGE_SIZE,
+        )
         pages = min(MAX_SEARCH_PAGE, -(-result.total // SEARCH_PAGE_SIZE))
         context.update(hits=[views.search_hit_data(h) for h in result.hits], total=result.total, pages=pages)
     return render(request, "search.html", context)
