@@ -136,6 +136,29 @@ def test_three_sites_under_one_host_are_three_sources(three_sites: ReplayServer,
     assert len({a.source for a in articles}) == len(SITES)
 
 
+
+def test_a_feed_listing_another_sources_pages_stores_them_under_that_source(
+    three_sites: ReplayServer, tmp_path: Path
+) -> None:
+    """A feed of the whole host lists /bbc/ pages: they belong to the /bbc/ source, the longest home prefix."""
+    bbc = next(s for s in three_sites.manifest()["sources"] if s["slug"] == "bbc")
+    root = bbc["home"].rsplit("/bbc/", 1)[0] + "/"
+    store = open_store(f"sqlite:///{tmp_path / 'owners.db'}")
+    try:
+        store.upsert_source(Source(id="whole-host", name="whole host", home=root, feeds=[bbc["feeds"][0]]))
+        store.upsert_source(Source(id="bbc-only", name="BBC", home=bbc["home"], enabled=False))
+        settings = load_settings(ENV, toml_path=None)
+
+        async def one_pass() -> None:
+            async with Crawler(store, settings) as crawler:
+                await crawler.run_pass(force=True)
+
+        asyncio.run(one_pass())
+        articles = list(store.iter_articles())
+    finally:
+        store.close()
+    assert articles and {a.source for a in articles} == {"bbc-only"}
+
 ARTICLE = (
     "<html><head><title>{title} - موقع الاختبار</title></head><body><article><h1>{title}</h1>"
     + "<p>"

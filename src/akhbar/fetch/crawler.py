@@ -214,6 +214,9 @@ class Crawler:
         self.on_source = on_source
         self.rng = random.Random(seed)
         self.policy = PollPolicy(settings.poll_min, settings.poll_max)
+        #: Every registered source, read at the start of a pass: an article belongs to the one whose home
+        #: prefix is the longest its URL starts with, whichever source's feed listed it.
+        self._owners: list[Source] = []
         self._log: list[FetchResult] = []
         self._log_lock = threading.Lock()
         self._errored: set[str] = set()  # URLs whose fetch already left an error in the log this pass
@@ -296,6 +299,10 @@ class Crawler:
         articles one by one; returns the (index, reason) of each article the store would not take.
         """
         results = self._take_log()
+        for article in articles:
+            owner = source_registry.owner_of(article.url, self._owners)
+            if owner is not None:
+                article.source = owner.id
         try:
             with self.store.transaction():
                 for result in results:
@@ -337,7 +344,8 @@ class Crawler:
         with self._log_lock:
             self._errored.clear()
         warm_up = asyncio.ensure_future(asyncio.to_thread(lambda: self.pipeline))  # stages load meanwhile
-        candidates = sources if sources is not None else await self._db(self.store.list_sources)
+        self._owners = await self._db(self.store.list_sources)
+        candidates = sources if sources is not None else self._owners
         states = {
             s.id: CrawlState.from_json(await self._db(self.store.source_state, s.id)) for s in candidates
         }
