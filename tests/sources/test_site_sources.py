@@ -136,7 +136,6 @@ def test_three_sites_under_one_host_are_three_sources(three_sites: ReplayServer,
     assert len({a.source for a in articles}) == len(SITES)
 
 
-
 def test_a_feed_listing_another_sources_pages_stores_them_under_that_source(
     three_sites: ReplayServer, tmp_path: Path
 ) -> None:
@@ -158,6 +157,7 @@ def test_a_feed_listing_another_sources_pages_stores_them_under_that_source(
     finally:
         store.close()
     assert articles and {a.source for a in articles} == {"bbc-only"}
+
 
 ARTICLE = (
     "<html><head><title>{title} - موقع الاختبار</title></head><body><article><h1>{title}</h1>"
