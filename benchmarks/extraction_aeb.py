@@ -1,11 +1,10 @@
 """Article-body extraction on real pages: Akhbar beside trafilatura, scored like the AEB benchmark.
 
-The scorer is the article-extraction-benchmark's (scrapinghub, `evaluate.py`), written again here in a
-few lines: tokens are `\\w+` matches, a text becomes word 4-gram shingles with counts, each page's
-tp/fp/fn are the shingle count overlaps (normalising them to sum 1 changes no ratio), precision is
-averaged over the pages where something was extracted and recall over all pages, and F1 is taken from
-the two averages. Pages are split into two halves by the parity of a hash
-of their id (`dev`: even, `held`: odd) so a change tuned on one half is checked on the other.
+The scorer is the article-extraction-benchmark's (scrapinghub, `evaluate.py`), from `akhbar.eval.pages`
+(which `akhbar eval extract --pages` uses): tokens are `\\w+` matches, a text becomes word 4-gram
+shingles with counts, each page's tp/fp/fn are the shingle count overlaps, precision is averaged over
+the pages where something was extracted and recall over all pages, and F1 is taken from the two
+averages. Pages are split into two halves by the parity of a hash of their id (`dev`: even, `held`: odd) so a change tuned on one half is checked on the other.
 
     python benchmarks/extraction_aeb.py [--half dev|held|all] [--only akhbar] [--worst 10]
 
@@ -19,10 +18,8 @@ import argparse
 import gzip
 import hashlib
 import json
-import re
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_common import shared_root  # noqa: E402
 
 from akhbar.errors import ExtractError  # noqa: E402
+from akhbar.eval.pages import page_precision, page_recall, shingle_match  # noqa: E402
 from akhbar.extract.article import extract_page, parse_html  # noqa: E402
 from akhbar.extract.body import body_text  # noqa: E402
 from akhbar.fetch.charset import decode_body  # noqa: E402
-
-TOKEN = re.compile(r"\w+", re.UNICODE)
-SHINGLE = 4
 
 
 @dataclass
@@ -80,31 +75,16 @@ class Tally:
         }
 
 
-def shingles(text: str) -> Counter[str]:
-    """Word 4-gram shingles with counts (a text shorter than 4 words is one shingle)."""
-    words = TOKEN.findall(text or "")
-    return Counter(
-        " ".join(words[i : i + SHINGLE])
-        for i in range(max(1, len(words) - SHINGLE + 1))
-        if words[i : i + SHINGLE]
-    )
-
-
 def precision_recall(got: str, truth: str) -> tuple[float | None, float | None]:
     """The benchmark's per-page precision and recall; None where undefined (nothing predicted, nothing true).
 
     As in the benchmark's `evaluate.py`, a page where the extractor returned nothing does not enter the
     precision average (it costs recall only), and a page with no true text does not enter recall.
     """
-    g, t = shingles(got), shingles(truth)
-    tp = sum((g & t).values())
-    fp = sum((g - t).values())
-    fn = sum((t - g).values())
+    tp, fp, fn = shingle_match(truth, got)
     if fp == fn == 0:
         return 1.0, 1.0
-    precision = tp / (tp + fp) if tp + fp else None
-    recall = tp / (tp + fn) if tp + fn else None
-    return precision, recall
+    return (page_precision(tp, fp, fn) if tp + fp else None, page_recall(tp, fp, fn) if tp + fn else None)
 
 
 def half_of(page_id: str) -> str:
