@@ -17,7 +17,6 @@ from pathlib import Path
 from akhbar.config import Settings, load_settings
 from akhbar.errors import AkhbarError
 from akhbar.fetch.crawler import crawl_forever
-from akhbar.fetch.runner import install_stop_signals
 from akhbar.sources import sources_from_manifest
 from akhbar.store import open_store
 
@@ -37,17 +36,6 @@ def demo_settings(settings: Settings, delay: float) -> Settings:
     return replace(
         settings, allow_private_hosts=True, crawl_delay=delay, poll_min=min(settings.poll_min, 60.0)
     )
-
-
-async def crawl_only(settings: Settings) -> None:
-    """Crawl until Ctrl-C (when the web application is not installed)."""
-    store = open_store(settings.db)
-    stop = asyncio.Event()
-    install_stop_signals(stop, echo)
-    try:
-        await crawl_forever(store, settings, stop, on_pass=lambda s: echo("pass: " + s.line()))
-    finally:
-        store.close()
 
 
 def run(corpora: list[Path], limit_per_source: int | None, delay: float, replay_port: int) -> int:
@@ -76,12 +64,8 @@ def run(corpora: list[Path], limit_per_source: int | None, delay: float, replay_
         total = sum(s.get("articles", 0) for s in manifest["sources"])
         echo(f"replay: {len(manifest['sources'])} sites, {total:,} articles at {replay.base_url}/")
         echo(f"store: {settings.db}")
-        try:
-            from akhbar.supervisor import run_all
-        except ImportError as exc:
-            echo(f"the web application is not available ({exc}): crawling only, nothing is served")
-            asyncio.run(crawl_only(settings))
-            return 0
+        from akhbar.supervisor import run_all  # the site: loaded once the replay is up
+
         echo("crawling the replayed sites; the site is starting (Ctrl-C stops both)")
         asyncio.run(run_all(settings, crawler=crawl_forever, on_started=lambda url: echo(f"web: {url}/")))
     return 0
