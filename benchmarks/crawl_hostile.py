@@ -63,8 +63,8 @@ with tempfile.TemporaryDirectory() as folder:
     elapsed = time.perf_counter() - started
     urls = [a.url for a in store.iter_articles()]
     expected = {a["url"] for a in manifest["articles"]}
-    logged = store.conn.execute("SELECT count(*) FROM fetch_log WHERE error IS NOT NULL OR status IS NULL "
-                                "OR status >= 400").fetchone()[0]
+    logged = store.rows("SELECT count(*) AS n FROM fetch_log WHERE error IS NOT NULL OR status IS NULL "
+                        "OR status >= 400")[0]["n"]
     store.close()
 print(json.dumps({"seconds": round(elapsed, 2), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF)
                   .ru_maxrss / 1024, 1), "max_loop_stall_ms": round(stall * 1000, 1),
