@@ -14,6 +14,8 @@ import argparse
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bench_common import ant_corpora
 
@@ -83,20 +85,29 @@ CASES = {
 }
 
 
+@contextmanager
+def replay_process(articles: int) -> Iterator[str]:
+    """A replay server of `articles` ANT articles in its own process; yields its base URL."""
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(articles), *map(str, ant_corpora())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield server.stdout.readline().strip()
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     """Run the cases and print their figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
     args = parser.parse_args()
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(args.articles), *map(str, ant_corpora())],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        base = server.stdout.readline().strip()
+    with replay_process(args.articles) as base:
         for case in args.cases:
             run = subprocess.run(
                 [sys.executable, "-c", CHILD, base, CASES[case]], capture_output=True, text=True, check=False
@@ -111,9 +122,6 @@ def main() -> None:
                 ),
                 flush=True,
             )
-    finally:
-        server.stdin.close()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,7 @@ import sys
 import time
 
 import httpx
-from bench_common import ant_corpora
-from crawl_hostile import SERVER
+from crawl_hostile import replay_process
 
 RUN = """
 import asyncio, sys, tempfile
@@ -109,18 +108,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(args.articles), *map(str, ant_corpora())],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        base = server.stdout.readline().strip()
+    with replay_process(args.articles) as base:
         runs = [one_run(base, args.faults, args.seconds) for _ in range(args.runs)]
-    finally:
-        server.stdin.close()
-        server.wait(timeout=30)
     for run in runs:
         print(json.dumps(run))
     summary = {
