@@ -8,23 +8,9 @@ from datetime import UTC, datetime, timedelta
 from markupsafe import Markup, escape
 
 from akhbar.enrich.category import CATEGORIES
+from akhbar.text.dates import EGYPTIAN_MONTHS as MONTHS
+from akhbar.text.dates import WEEKDAYS
 from akhbar.times import parse_moment
-
-WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
-MONTHS = (
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-)
 
 # ANT corpus section ids, shown in Arabic (stores imported before the enrich stage keep them).
 ANT_SECTIONS = {
