@@ -24,7 +24,7 @@ import trafilatura
 from lxml import html as lxml_html
 
 from akhbar.errors import ExtractError
-from akhbar.extract.rails import Rails
+from akhbar.extract.rails import Rails, clean_length
 from akhbar.text import normalize
 
 DROP_TAGS = frozenset(
@@ -178,11 +178,6 @@ class Paragraph:
 def _marker(element: lxml_html.HtmlElement) -> str:
     """An element's class, id and role, for boilerplate matching."""
     return f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
-
-
-def clean_length(element: lxml_html.HtmlElement) -> int:
-    """The length of an element's text with spaces collapsed."""
-    return len(" ".join(element.text_content().split()))
 
 
 def is_hidden(element: lxml_html.HtmlElement) -> bool:
