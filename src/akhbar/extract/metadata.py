@@ -315,12 +315,6 @@ def headline_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
                 break
 
 
-def printed_dates(root: lxml_html.HtmlElement) -> Iterator[str]:
-    """Short texts that look like a byline date: date/time/byline elements first, then text after the <h1>."""
-    yield from classed_dates(root)
-    yield from headline_dates(root)
-
-
 def url_date(url: str) -> str | None:
     """The publication day a URL path states (/2019/11/18/, /2019/nov/18/, 2019-11-18, -20191118/), as text."""
     match = URL_DATE.search(urlsplit(url).path)
