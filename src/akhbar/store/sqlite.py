@@ -132,15 +132,15 @@ class SQLiteStore(SQLStore):
             raise StoreError(f"{self.path} is at schema {version}: run `akhbar init` once with write access")
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
-        """A typed, clear error for an sqlite3 exception."""
-        message = str(exc)
-        if "locked" in message or "busy" in message:
+        """A typed, clear error for an sqlite3 exception, classed by its error code."""
+        code = exc.sqlite_errorname or ""
+        if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
             return StoreLockedError(
-                f"{self.path} is locked by another process (waited {self.busy_timeout:g} s): {message}"
+                f"{self.path} is locked by another process (waited {self.busy_timeout:g} s): {exc}"
             )
-        if "not a database" in message or "malformed" in message:
-            return NotADatabaseError(f"{self.path} is not a usable Akhbar database: {message}")
-        return StoreError(f"{self.path}: {message}")
+        if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return NotADatabaseError(f"{self.path} is not a usable Akhbar database: {exc}")
+        return StoreError(f"{self.path}: {exc}")
 
     @contextmanager
     def _outermost(self) -> Iterator[None]:
@@ -148,7 +148,7 @@ class SQLiteStore(SQLStore):
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             raise self._error(exc) from exc
         self._local.depth = 1
         try:
@@ -168,21 +168,21 @@ class SQLiteStore(SQLStore):
         """The rows of a statement, with typed errors."""
         try:
             return self.conn.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             raise self._error(exc) from exc
 
     def run(self, sql: str, params: Params = ()) -> int:
         """Run a write; rows changed."""
         try:
             return self.conn.execute(sql, params).rowcount
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             raise self._error(exc) from exc
 
     def run_many(self, sql: str, params: Sequence[Params]) -> None:
         """Run a write once per parameter tuple."""
         try:
             self.conn.executemany(sql, params)
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             raise self._error(exc) from exc
 
     def in_clause(self, count: int) -> str:
