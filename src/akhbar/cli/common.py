@@ -7,7 +7,6 @@ holding `[/x]` prints as written; styled words are Text objects.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from akhbar.config import Settings, load_settings
-from akhbar.errors import AkhbarError, CommandError, NotADatabaseError, StoreError, StoreLockedError
+from akhbar.errors import AkhbarError, CommandError
 from akhbar.store import Store, open_store
 
 #: Exit codes: 0 success, 1 some input was rejected (the rest went in), 2 fatal, 130 interrupted.
@@ -67,8 +66,6 @@ class AkhbarGroup(TyperGroup):
             raise  # the command line's own handler closes stdout quietly
         except (AkhbarError, OSError) as exc:
             fail(str(exc))
-        except sqlite3.DatabaseError as exc:
-            fail(str(sqlite_failure("the store", exc)))
         except KeyboardInterrupt:
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
@@ -84,30 +81,12 @@ def settings_with(db: str | None = None) -> Settings:
     return replace(settings, db=db) if db else settings
 
 
-def sqlite_failure(where: str, exc: sqlite3.DatabaseError) -> StoreError:
-    """A typed error for an SQLite failure met while a command used the store, classed by its error code."""
-    code = exc.sqlite_errorname or ""
-    if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return NotADatabaseError(f"{where}: the store is damaged ({exc}); restore a backup or rebuild it")
-    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return StoreLockedError(f"{where} is locked by another process: {exc}")
-    if code.startswith("SQLITE_READONLY"):
-        return StoreError(f"{where} cannot be written ({exc}): the file or its folder is read-only")
-    return StoreError(f"{where}: {exc}")
-
-
 @contextmanager
 def opened_store(db: str | None, read_only: bool = False) -> Iterator[Store]:
-    """The configured store, closed after use; an SQLite failure while it is used becomes a typed error."""
-    url = settings_with(db).db
-    try:
-        store = open_store(url, read_only=read_only)
-    except sqlite3.DatabaseError as exc:
-        raise sqlite_failure(url, exc) from exc
+    """The configured store, closed after use (the store raises its own typed errors)."""
+    store = open_store(settings_with(db).db, read_only=read_only)
     try:
         yield store
-    except sqlite3.DatabaseError as exc:
-        raise sqlite_failure(url, exc) from exc
     finally:
         store.close()
 
