@@ -67,11 +67,18 @@ class SQLiteStore(SQLStore):
             with self.path.open("rb") as handle:
                 if handle.read(16) != b"SQLite format 3\x00":
                     raise NotADatabaseError(f"{self.path} is not an SQLite database; refusing to open it")
+        writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
         if read_only is None:  # read-only only where the file or its folder cannot be written
-            read_only = self.path.exists() and not (
-                os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
-            )
+            read_only = self.path.exists() and not writable
         self.read_only: bool = read_only
+        # A WAL database opened with mode=ro still needs to create its -shm file, so on a read-only file
+        # or folder SQLite refuses every read ("attempt to write a readonly database"); immutable=1 reads
+        # the file as it is, which is right there because no process can be writing it.
+        self._target = (
+            self.path.resolve().as_uri() + ("?mode=ro" if writable else "?mode=ro&immutable=1")
+            if read_only
+            else str(self.path)
+        )
         if self.read_only:
             self._require_schema()
         else:
@@ -91,9 +98,12 @@ class SQLiteStore(SQLStore):
     def _connect(self) -> sqlite3.Connection:
         """Open a connection with the pragmas Akhbar relies on."""
         try:
-            target, uri = (self._read_only_uri(), True) if self.read_only else (str(self.path), False)
             conn = sqlite3.connect(
-                target, isolation_level=None, check_same_thread=False, timeout=self.busy_timeout, uri=uri
+                self._target,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=self.busy_timeout,
+                uri=self.read_only,
             )
             conn.row_factory = dict_row
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
@@ -108,26 +118,11 @@ class SQLiteStore(SQLStore):
             self._connections.append(conn)
         return conn
 
-    def _read_only_uri(self) -> str:
-        """The file URI of a read-only connection; immutable when the file or its folder cannot be written.
-
-        A WAL database opened with mode=ro still needs to create its -shm file, so on a read-only file
-        or folder SQLite refuses every read ("attempt to write a readonly database"); immutable=1 reads
-        the file as it is, which is right there because no process can be writing it.
-        """
-        writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
-        return self.path.resolve().as_uri() + ("?mode=ro" if writable else "?mode=ro&immutable=1")
-
     def _require_schema(self) -> None:
         """Refuse a read-only open of a missing, empty or unmigrated store (it cannot be created or migrated)."""
         if not self.path.exists() or self.path.stat().st_size == 0:
             raise StoreError(f"no store at {self.path}: create it with `akhbar init` or `akhbar import`")
-        try:
-            version = self.conn.execute(
-                "SELECT coalesce(max(version), 0) AS v FROM schema_migrations"
-            ).fetchone()["v"]
-        except sqlite3.DatabaseError as exc:
-            raise self._error(exc) from exc
+        version = self.schema_version()
         if version < migrations("sqlite")[-1][0]:
             raise StoreError(f"{self.path} is at schema {version}: run `akhbar init` once with write access")
 
