@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 from akhbar.errors import ExtractError
 from akhbar.extract.feeds import load_json
 from akhbar.extract.urls import canonical_url, same_site
-from akhbar.text import normalize, parse_date
+from akhbar.text import normalize, one_line, parse_date
 from akhbar.times import as_utc
 
 ARTICLE_TYPES = frozenset(
@@ -64,9 +64,6 @@ DATE_META = (
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—:•·»«/]{1,2}\s+")
 DATE_CLASS = re.compile(r"date|time|stamp|byline|published|posted|meta|تاريخ", re.I)
 HAS_DIGIT = re.compile(r"[0-9٠-٩]")
-#: Lone surrogates (from JSON-LD "\\ud800" escapes) and C0/C1 controls other than whitespace: they cannot be
-#: stored as UTF-8 or put in an XML tree, and no outlet means them as text.
-UNPRINTABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: No news site published on the web before 1995; earlier dates are placeholders (0001-01-01, 1970-01-01).
 EARLIEST_PUBLISHED = datetime(1995, 1, 1, tzinfo=UTC)
 #: A date may run ahead of our fetch by an outlet's clock or time-zone mistake, but not by more than a day.
@@ -111,8 +108,9 @@ class PageMetadata:
 
 
 def clean(value: object) -> str:
-    """A metadata string with whitespace collapsed and unprintable characters (lone surrogates, controls) dropped."""
-    return " ".join(UNPRINTABLE.sub("", str(value)).split()) if value is not None else ""
+    """A metadata value as one line of text (`akhbar.text.hygiene.one_line`: no lone surrogates from JSON-LD
+    escapes, no control characters, whitespace collapsed); "" for None."""
+    return one_line(str(value)) if value is not None else ""
 
 
 def meta_tags(root: lxml_html.HtmlElement) -> dict[str, str]:
