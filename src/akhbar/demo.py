@@ -16,7 +16,6 @@ from pathlib import Path
 
 from akhbar.config import Settings, load_settings
 from akhbar.errors import AkhbarError
-from akhbar.fetch.crawler import crawl_forever
 from akhbar.sources import sources_from_manifest
 from akhbar.store import open_store
 
@@ -67,7 +66,7 @@ def run(corpora: list[Path], limit_per_source: int | None, delay: float, replay_
         from akhbar.supervisor import run_all  # the site: loaded once the replay is up
 
         echo("crawling the replayed sites; the site is starting (Ctrl-C stops both)")
-        asyncio.run(run_all(settings, crawler=crawl_forever, on_started=lambda url: echo(f"web: {url}/")))
+        asyncio.run(run_all(settings, on_started=lambda url: echo(f"web: {url}/")))
     return 0
 
 

@@ -27,11 +27,6 @@ RESTART_DELAYS = (5.0, 30.0, 120.0, 600.0)
 Crawl = Callable[[Store, Settings, asyncio.Event], Awaitable[None]]
 
 
-def find_crawler() -> Crawl:
-    """The crawl loop `akhbar run` supervises (akhbar.fetch.crawl_forever)."""
-    return crawl_forever
-
-
 def ensure_sources(store: Store) -> int:
     """With no source configured, register the default list shipped with the package; returns how many."""
     if store.list_sources():
@@ -98,7 +93,7 @@ async def run_all(
     """
     store = open_store(settings.db)
     stop = asyncio.Event()
-    crawl = crawler or find_crawler()
+    crawl = crawler or crawl_forever
     added = ensure_sources(store)
     if added:
         log.info("no sources configured: added the %d default sources", added)
