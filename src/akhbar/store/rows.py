@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from akhbar.models import Article, Source, Tag
-from akhbar.times import from_iso
+from akhbar.times import from_iso, iso
 
 #: A row as both backends return it: column name to value.
 Row = dict[str, Any]
@@ -59,6 +59,25 @@ def row_to_article(row: Row) -> Article:
         story_id=row["story_id"],
         duplicate_group=row["duplicate_group"],
         published_offset=row["published_offset"],
+    )
+
+
+def article_values(article: Article, digest: str) -> tuple[Any, ...]:
+    """An Article's content as articles columns: title, text, summary, author, category, language, image,
+    published, published_offset, fetched, partial, content_hash (what an insert and an update both write)."""
+    return (
+        article.title,
+        article.text,
+        article.summary,
+        article.author,
+        article.category,
+        article.language,
+        article.image,
+        iso(article.published),
+        article.published_offset,
+        iso(article.fetched),
+        int(article.partial),
+        digest,
     )
 
 

@@ -31,6 +31,7 @@ from akhbar.store.rows import (
     ARTICLE_COLUMNS,
     Row,
     article_columns,
+    article_values,
     row_to_article,
     row_to_source,
     row_to_tag,
@@ -368,24 +369,7 @@ class SQLStore(ABC):
                  published, published_offset, fetched, partial, content_hash, version, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                ON CONFLICT (url) DO NOTHING RETURNING id""",
-            (
-                article.url,
-                article.source,
-                article.title,
-                article.text,
-                article.summary,
-                article.author,
-                article.category,
-                article.language,
-                article.image,
-                iso(article.published),
-                article.published_offset,
-                iso(article.fetched),
-                int(article.partial),
-                digest,
-                stamp,
-                stamp,
-            ),
+            (article.url, article.source, *article_values(article, digest), stamp, stamp),
         )
         if row is None:
             return None
@@ -407,23 +391,7 @@ class SQLStore(ABC):
                  category = coalesce(?, category), language = coalesce(?, language), image = coalesce(?, image),
                  published = coalesce(published, ?), published_offset = coalesce(published_offset, ?),
                  fetched = coalesce(?, fetched), partial = ?, content_hash = ?, version = ?, updated_at = ? WHERE id = ?""",
-            (
-                article.title,
-                article.text,
-                article.summary,
-                article.author,
-                article.category,
-                article.language,
-                article.image,
-                iso(article.published),
-                article.published_offset,
-                iso(article.fetched),
-                int(article.partial),
-                digest,
-                version,
-                stamp,
-                row["id"],
-            ),
+            (*article_values(article, digest), version, stamp, row["id"]),
         )
         self._index(row["id"], article, delta)
         return version
