@@ -15,19 +15,20 @@ from akhbar.web.app import create_app
 KEEP_ALIVE = 30
 
 
+#: The server settings shared by serve and run: no access log, proxy headers off, quick shutdown.
+SERVER_OPTIONS: dict[str, Any] = {
+    "log_level": "info",
+    "access_log": False,
+    "proxy_headers": False,
+    "timeout_graceful_shutdown": 5,
+    "timeout_keep_alive": KEEP_ALIVE,
+    "server_header": False,
+}
+
+
 def uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
-    """The server settings shared by serve and run: no access log, proxy headers off, quick shutdown."""
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=False,
-        proxy_headers=False,
-        timeout_graceful_shutdown=5,
-        timeout_keep_alive=KEEP_ALIVE,
-        server_header=False,
-    )
+    """The server settings of one process serving `app` (SERVER_OPTIONS)."""
+    return uvicorn.Config(app, host=host, port=port, **SERVER_OPTIONS)
 
 
 def app_from_environment() -> Any:
@@ -46,12 +47,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
             workers=workers,
             host=host or settings.host,
             port=port or settings.port,
-            log_level="info",
-            access_log=False,
-            proxy_headers=False,
-            server_header=False,
-            timeout_graceful_shutdown=5,
-            timeout_keep_alive=KEEP_ALIVE,
+            **SERVER_OPTIONS,
         )
         return
     store = open_store(settings.db, read_only=None)
