@@ -17,16 +17,14 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def iso(moment: datetime | None) -> str | None:
-    """A datetime as stored text (YYYY-MM-DDTHH:MM:SSZ), None kept."""
-    if moment is None:
-        return None
-    return as_utc(moment).strftime(STORED_FORMAT)
-
-
 def stamp(moment: datetime) -> str:
-    """A datetime as stored text (never None)."""
+    """A datetime as stored text (YYYY-MM-DDTHH:MM:SSZ)."""
     return as_utc(moment).strftime(STORED_FORMAT)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """stamp(), with None kept."""
+    return None if moment is None else stamp(moment)
 
 
 def now_iso() -> str:
