@@ -50,7 +50,6 @@ class AnswerCache:
     max_entries: int = 1024
     max_bytes: int = 32 * 1024 * 1024
     entries: OrderedDict[bytes, Entry] = field(default_factory=OrderedDict)
-    sizes: dict[bytes, int] = field(default_factory=dict)
     held_bytes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     hits: int = 0
@@ -80,20 +79,19 @@ class AnswerCache:
             ):
                 self._drop(next(iter(self.entries)))
             self.entries[key] = entry
-            self.sizes[key] = size
             self.held_bytes += size
 
     def clear(self) -> None:
         """Forget everything (after a successful write)."""
         with self.lock:
             self.entries.clear()
-            self.sizes.clear()
             self.held_bytes = 0
 
     def _drop(self, key: bytes) -> None:
         """Remove one entry if present (lock held)."""
-        if self.entries.pop(key, None) is not None:
-            self.held_bytes -= self.sizes.pop(key)
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.held_bytes -= entry.size(key)
 
     def _purge(self, now: float) -> None:
         """Remove the expired entries at the front (lock held)."""
