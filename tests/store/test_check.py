@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
+from store_articles import story_article
 
 from akhbar.check import Checker, check_store
-from akhbar.models import Article, Tag
+from akhbar.models import Tag
 from akhbar.pipeline import Pipeline
 from akhbar.store import open_store
-
-
-def corpus_article(n: int) -> Article:
-    """A small article of a few recurring stories."""
-    topic = ["كوريا الشمالية تسلم حاويات إلى روسيا", "زلزال قوي يضرب اليابان", "الانتخابات في مصر"][n % 3]
-    return Article(
-        url=f"http://example.com/news/{n}",
-        title=f"{topic} {n}",
-        text=f"قال المتحدث إن {topic}. الخبر {n}.",
-        source=f"src{n % 4}",
-        published=datetime(2018, 5, 1, n % 24, tzinfo=UTC),
-        external_id=f"T-{n}",
-    )
 
 
 @pytest.fixture
 def filled(store):
     """A store holding 30 articles taken in through the pipeline."""
-    Pipeline.default(store).ingest([corpus_article(n) for n in range(30)])
+    Pipeline.default(store).ingest([story_article(n) for n in range(30)])
     return store
 
 

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
+from store_articles import story_article
 from typer.testing import CliRunner
 
 from akhbar.check import check_store
 from akhbar.cli import app
 from akhbar.errors import StoreError
 from akhbar.migrate_store import migrate_store
-from akhbar.models import Article, FetchResult, Source
+from akhbar.models import FetchResult, Source
 from akhbar.pipeline import Pipeline
 from akhbar.store import open_store
 
 pytestmark = pytest.mark.postgres
-
-
-def article(n: int) -> Article:
-    """A small article of a few recurring stories."""
-    topic = ["كوريا الشمالية تسلم حاويات إلى روسيا", "زلزال قوي يضرب اليابان", "الانتخابات في مصر"][n % 3]
-    return Article(
-        url=f"http://example.com/news/{n}",
-        title=f"{topic} {n}",
-        text=f"قال المتحدث إن {topic}. الخبر {n}.",
-        source=f"src{n % 4}",
-        published=datetime(2018, 5, 1, n % 24, tzinfo=UTC),
-        external_id=f"T-{n}",
-    )
 
 
 @pytest.fixture
@@ -39,8 +25,8 @@ def sqlite_url(tmp_path):
     store.upsert_source(Source("src0", "مصدر", feeds=["http://x/rss"]))
     store.log_fetch(FetchResult("http://x/rss", 200, 0.1, 10, source="src0"))
     pipeline = Pipeline.default(store)
-    pipeline.ingest([article(n) for n in range(40)])
-    changed = article(3)
+    pipeline.ingest([story_article(n) for n in range(40)])
+    changed = story_article(3)
     changed.text += " تحديث."
     pipeline.ingest([changed])
     store.close()
@@ -72,7 +58,7 @@ def test_sqlite_store_moves_to_postgres_whole(sqlite_url, pg_url):
         assert new.source_health("src0").fetches == 1 and new.get_source("src0").feeds == ["http://x/rss"]
         assert check_store(new).clean, check_store(new).as_dict()
         # new rows get fresh ids after the copied ones
-        [outcome] = new.write_articles([article(100)])
+        [outcome] = new.write_articles([story_article(100)])
         assert outcome.article_id > max(a.id for a in old.iter_articles())
     finally:
         old.close()
