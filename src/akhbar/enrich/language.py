@@ -10,54 +10,12 @@ from __future__ import annotations
 import re
 
 from akhbar import text as analyzer
+from akhbar.text.normalize import PERSIAN_WORDS, URDU_WORDS
 
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 _URDU_LETTERS = re.compile("[\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2\u06d3]")  # ٹ ڈ ڑ ں ھ ہ ے ۓ
-_URDU_WORDS = frozenset(
-    [
-        "ہے",
-        "ہیں",
-        "کے",
-        "کی",
-        "کا",
-        "میں",
-        "اور",
-        "سے",
-        "نے",
-        "کو",
-        "پر",
-        "یہ",
-        "وہ",
-        "تھا",
-        "تھے",
-        "گیا",
-        "گئی",
-        "کہ",
-    ]
-)
-_PERSIAN_WORDS = frozenset(
-    [
-        "است",
-        "را",
-        "که",
-        "می",
-        "این",
-        "آن",
-        "از",
-        "های",
-        "برای",
-        "یک",
-        "شد",
-        "شده",
-        "بود",
-        "اند",
-        "ایم",
-        "هم",
-        "نیز",
-        "باید",
-    ]
-)
+_URDU_WORDS = URDU_WORDS | {"گئی", "کہ"}
 _LATIN_WORDS = {
     "en": frozenset(
         [
@@ -183,7 +141,7 @@ def _arabic_script_language(sample: str) -> str:
     words = sample.split()
     urdu = len(_URDU_LETTERS.findall(sample)) + 2 * sum(1 for w in words if w in _URDU_WORDS)
     persian = (
-        2 * sum(1 for w in words if w in _PERSIAN_WORDS)
+        2 * sum(1 for w in words if w in PERSIAN_WORDS)
         + len(re.findall("[\u067e\u0686\u0698\u06af]", sample)) // 4
     )
     return "ur" if urdu > persian else "fa"

@@ -31,7 +31,7 @@ _HAS_LOOKALIKE = re.compile("[" + "".join(_FOLD_PERSIAN_CHARS) + "]")
 
 # Evidence that a text is Persian or Urdu rather than Arabic typed on a Persian keyboard.
 _PERSIAN_ONLY_LETTERS = re.compile("[\u067e\u0686\u0698\u06af\u0679\u0688\u0691\u06ba\u06d2\u06d3]")
-_PERSIAN_WORDS = frozenset(
+PERSIAN_WORDS = frozenset(
     [
         "است",
         "را",
@@ -51,10 +51,10 @@ _PERSIAN_WORDS = frozenset(
         "هم",
         "نیز",
         "باید",
-        "ما",
-        "شما",
-        "آنها",
-        "ها",
+    ]
+)
+URDU_WORDS = frozenset(
+    [
         "ہے",
         "ہیں",
         "کے",
@@ -73,6 +73,7 @@ _PERSIAN_WORDS = frozenset(
         "گیا",
     ]
 )
+_PERSIAN_OR_URDU_WORDS = PERSIAN_WORDS | URDU_WORDS | {"ما", "شما", "آنها", "ها"}
 _ARABIC_WORDS = frozenset(
     [
         "في",
@@ -141,7 +142,7 @@ def is_persian_or_urdu(text: str) -> bool:
     persian = len(_PERSIAN_ONLY_LETTERS.findall(text))
     arabic = len(_ARABIC_ONLY.findall(text))
     for word in _WORDS.findall(text):
-        if word in _PERSIAN_WORDS:
+        if word in _PERSIAN_OR_URDU_WORDS:
             persian += 2
         elif word in _ARABIC_WORDS:
             arabic += 2
