@@ -26,13 +26,10 @@ def read_article(path: str | Path) -> tuple[str, str]:
         try:
             data = json.loads(stripped)
         except ValueError:
-            data = None
-        try:
-            data = (
-                data if data is not None else json.loads(stripped.splitlines()[0])
-            )  # first line of a corpus
-        except ValueError as exc:
-            raise ArticleFileError(f"{path}: looks like JSON but is not: {exc}") from exc
+            try:
+                data = json.loads(stripped.splitlines()[0])  # the first line of a corpus
+            except ValueError as exc:
+                raise ArticleFileError(f"{path}: looks like JSON but is not: {exc}") from exc
         if not isinstance(data, dict) or not isinstance(data.get("text", ""), str):
             raise ArticleFileError(f"{path}: a JSON article needs a text field")
         return str(data.get("title") or ""), data.get("text") or ""
