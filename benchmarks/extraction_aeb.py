@@ -31,8 +31,7 @@ from bench_common import shared_root  # noqa: E402
 
 from akhbar.errors import ExtractError  # noqa: E402
 from akhbar.eval.pages import page_precision, page_recall, shingle_match  # noqa: E402
-from akhbar.extract.article import extract_page, parse_html  # noqa: E402
-from akhbar.extract.body import body_text  # noqa: E402
+from akhbar.extract.article import extract_page  # noqa: E402
 from akhbar.fetch.charset import decode_body  # noqa: E402
 
 
@@ -55,7 +54,6 @@ class Tally:
     recall: list[float] = field(default_factory=list)
     cpu: float = 0.0
     errors: int = 0
-    escaped: int = 0
     pages: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, float]:
@@ -71,7 +69,6 @@ class Tally:
             "pages": len(self.pages),
             "pages_per_cpu_s": round(speed, 1),
             "errors": self.errors,
-            "escaped": self.escaped,
         }
 
 
@@ -130,21 +127,8 @@ def arabic_pages() -> list[Page]:
 
 
 def akhbar(page: Page) -> str:
-    """Akhbar's main text from the page decoded as the fetcher decodes it."""
-    try:
-        return extract_page(page.html, page.url).text
-    except ExtractError:
-        raise
-    except Exception:  # noqa: BLE001 - counted as an escape by score(); the body extractor alone is scored
-        raise Escaped(body_alone(page.html, page.url)) from None
-
-
-def body_alone(html: str, url: str) -> str:
-    """The body extractor without the metadata reader (for pages where metadata raised: counted as escapes)."""
-    try:
-        return body_text(parse_html(html), html, url, "").text
-    except ExtractError:
-        return ""
+    """Akhbar's main text from the page decoded as the fetcher decodes it (any failure is an ExtractError)."""
+    return extract_page(page.html, page.url).text
 
 
 def trafilatura_defaults(page: Page) -> str:
@@ -155,14 +139,6 @@ def trafilatura_defaults(page: Page) -> str:
 def trafilatura_precision(page: Page) -> str:
     """trafilatura 2 `extract(favor_precision=True)`, given the raw bytes."""
     return trafilatura.extract(page.raw or page.html, url=page.url, favor_precision=True) or ""
-
-
-class Escaped(Exception):  # noqa: N818 - a signal within this script, carrying the text scored instead
-    """An exception other than ExtractError left extract_page; carries the body extractor's text alone."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__("escaped")
-        self.text = text
 
 
 EXTRACTORS: dict[str, Callable[[Page], str]] = {
@@ -182,9 +158,6 @@ def score(pages: list[Page], extractor: Callable[[Page], str]) -> Tally:
         except ExtractError:
             text = ""
             tally.errors += 1
-        except Escaped as escape:
-            text = escape.text
-            tally.escaped += 1
         tally.cpu += time.process_time() - start
         p, r = precision_recall(text, page.truth)
         if p is not None:
