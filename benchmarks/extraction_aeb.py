@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_common import shared_root  # noqa: E402
 
 from akhbar.errors import ExtractError  # noqa: E402
-from akhbar.eval.pages import page_precision, page_recall, shingle_match  # noqa: E402
+from akhbar.eval.pages import Scores, aggregate, load_truth, shingle_match  # noqa: E402
 from akhbar.extract.article import extract_page  # noqa: E402
 from akhbar.fetch.charset import decode_body  # noqa: E402
 
@@ -48,40 +48,30 @@ class Page:
 
 @dataclass
 class Tally:
-    """Per-page precision and recall of one extractor, and its CPU time."""
+    """Per-page shingle scores of one extractor, each page's F1, and its CPU time."""
 
-    precision: list[float] = field(default_factory=list)
-    recall: list[float] = field(default_factory=list)
+    scores: list[Scores] = field(default_factory=list)
     cpu: float = 0.0
     errors: int = 0
     pages: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, float]:
-        """Averaged P and R, F1 of the averages, pages per CPU-second."""
-        p = sum(self.precision) / (len(self.precision) or 1)
-        r = sum(self.recall) / (len(self.recall) or 1)
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        """Averaged P and R, F1 of the averages (`akhbar.eval.pages.aggregate`), pages per CPU-second."""
+        averaged = aggregate(self.scores)
         speed = len(self.pages) / self.cpu if self.cpu else 0.0
         return {
-            "P": round(p, 4),
-            "R": round(r, 4),
-            "F1": round(f1, 4),
+            "P": averaged["precision"],
+            "R": averaged["recall"],
+            "F1": averaged["f1"],
             "pages": len(self.pages),
             "pages_per_cpu_s": round(speed, 1),
             "errors": self.errors,
         }
 
 
-def precision_recall(got: str, truth: str) -> tuple[float | None, float | None]:
-    """The benchmark's per-page precision and recall; None where undefined (nothing predicted, nothing true).
-
-    As in the benchmark's `evaluate.py`, a page where the extractor returned nothing does not enter the
-    precision average (it costs recall only), and a page with no true text does not enter recall.
-    """
-    tp, fp, fn = shingle_match(truth, got)
-    if fp == fn == 0:
-        return 1.0, 1.0
-    return (page_precision(tp, fp, fn) if tp + fp else None, page_recall(tp, fp, fn) if tp + fn else None)
+def page_f1(tp: float, fp: float, fn: float) -> float:
+    """One page's F1 of its precision and recall, 2tp / (2tp + fp + fn) (1 when nothing is wrong)."""
+    return 2 * tp / (2 * tp + fp + fn) if fp or fn else 1.0
 
 
 def half_of(page_id: str) -> str:
@@ -92,7 +82,7 @@ def half_of(page_id: str) -> str:
 def aeb_pages(half: str) -> list[Page]:
     """The AEB pages of one half (or all), decoded as the fetcher would."""
     root = shared_root() / "eval/extraction/aeb"
-    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    truth = load_truth(root / "ground-truth.json")
     pages = []
     for page_id, item in sorted(truth.items()):
         if half != "all" and half_of(page_id) != half:
@@ -159,13 +149,9 @@ def score(pages: list[Page], extractor: Callable[[Page], str]) -> Tally:
             text = ""
             tally.errors += 1
         tally.cpu += time.process_time() - start
-        p, r = precision_recall(text, page.truth)
-        if p is not None:
-            tally.precision.append(p)
-        if r is not None:
-            tally.recall.append(r)
-        p, r = p or 0.0, r or 0.0
-        tally.pages[page.id] = 2 * p * r / (p + r) if p + r else 0.0
+        scores = shingle_match(page.truth, text)
+        tally.scores.append(scores)
+        tally.pages[page.id] = page_f1(*scores)
     return tally
 
 
