@@ -77,7 +77,8 @@ def _copy(
     report = MigrationReport()
     with target.transaction():
         for table in tables:
-            cols = [c for c in source.columns(table) if c in set(target.columns(table))]
+            target_cols = set(target.columns(table))
+            cols = [c for c in source.columns(table) if c in target_cols]
             copied = 0
             for chunk in source.read_table(table, cols, CHUNK):
                 target.write_table(table, cols, chunk)
