@@ -46,14 +46,6 @@ def serving(store: Store, settings: Settings, cache_seconds: float = 60.0) -> It
         yield client
 
 
-@pytest.fixture
-def empty_store(tmp_path: Path) -> Iterator[Store]:
-    """A store of its own for tests that write."""
-    store = open_store(f"sqlite:///{tmp_path / 'writes.db'}")
-    yield store
-    store.close()
-
-
 # the answer cache -------------------------------------------------------------------------------
 
 
@@ -99,10 +91,10 @@ def test_the_cache_key_has_no_host(web_data, settings):
         assert b"attacker.example" not in first.content and f"{BASE_URL}/articles/".encode() in first.content
 
 
-def test_only_successful_authenticated_writes_clear_the_cache(empty_store):
+def test_only_successful_authenticated_writes_clear_the_cache(store):
     settings = Settings(admin_token=ADMIN_TOKEN, base_url=BASE_URL)
     source = {"id": "fresh", "name": "مصدر", "home": "http://93.184.216.34/"}
-    with serving(empty_store, settings) as client:
+    with serving(store, settings) as client:
         client.get("/api/v1/sources")
         problem(client.post("/api/v1/sources", json=source), 401)
         problem(client.delete("/api/v1/sources/x"), 401)
@@ -177,9 +169,9 @@ def test_head_on_every_get_route(client, web_data):
 # request bodies -------------------------------------------------------------------------------
 
 
-def test_the_token_is_checked_before_the_body(empty_store):
+def test_the_token_is_checked_before_the_body(store):
     settings = Settings(admin_token=ADMIN_TOKEN, max_request_bytes=4096)
-    with serving(empty_store, settings) as client:
+    with serving(store, settings) as client:
         for body in (b'{"id": "bad id!", "feeds": "no"}', b"{not json", b"x" * 100_000):
             refused = problem(
                 client.post("/api/v1/sources", content=body, headers={"Content-Type": "application/json"}),
@@ -188,10 +180,10 @@ def test_the_token_is_checked_before_the_body(empty_store):
             assert refused["detail"] == "a valid bearer token is required"
 
 
-def test_request_bodies_are_capped_before_parsing(empty_store):
+def test_request_bodies_are_capped_before_parsing(store):
     settings = Settings(admin_token=ADMIN_TOKEN, max_request_bytes=4096)
     json_headers = {**AUTH, "Content-Type": "application/json"}
-    with serving(empty_store, settings) as client:
+    with serving(store, settings) as client:
         declared = client.post("/api/v1/sources", content=b" " * 4097, headers=json_headers)
         assert "4096 bytes" in problem(declared, 413)["detail"]
 
@@ -205,7 +197,7 @@ def test_request_bodies_are_capped_before_parsing(empty_store):
         problem(client.post("/api/v1/sources", content=b'{"id": "x"}', headers=json_headers), 422)
         small = client.post("/api/v1/sources", json={"id": "small", "name": "صغير"}, headers=AUTH)
         assert small.status_code == 201
-        assert [s.id for s in empty_store.list_sources()] == ["small"]
+        assert [s.id for s in store.list_sources()] == ["small"]
 
 
 # Atom -----------------------------------------------------------------------------------------
@@ -269,20 +261,20 @@ PRIVATE_URLS = [
 
 
 @pytest.mark.parametrize("url", PRIVATE_URLS)
-def test_the_admin_api_refuses_private_addresses(empty_store, url):
+def test_the_admin_api_refuses_private_addresses(store, url):
     settings = Settings(admin_token=ADMIN_TOKEN)
-    with serving(empty_store, settings) as client:
+    with serving(store, settings) as client:
         for field in ({"home": url}, {"feeds": [url]}, {"sitemaps": ["http://93.184.216.34/s.xml", url]}):
             refused = problem(
                 client.post("/api/v1/sources", json={"id": "x", "name": "x", **field}, headers=AUTH), 422
             )
             assert "AKHBAR_ALLOW_PRIVATE_HOSTS" in refused["detail"]
-    assert empty_store.list_sources() == []
+    assert store.list_sources() == []
 
 
-def test_private_addresses_when_allowed(empty_store):
+def test_private_addresses_when_allowed(store):
     settings = Settings(admin_token=ADMIN_TOKEN, allow_private_hosts=True)
-    with serving(empty_store, settings) as client:
+    with serving(store, settings) as client:
         added = client.post(
             "/api/v1/sources", json={"id": "local", "name": "محلي", "feeds": PRIVATE_URLS}, headers=AUTH
         )
