@@ -26,9 +26,6 @@ REQUIRED_FIELDS = ("id", "url", "title", "source")
 # The longest date a corpus writes is 25 characters (2018-02-01T10:00:00+03:00); longer is not a date.
 MAX_DATE_CHARS = 64
 
-#: Kept for the CLI, which imports it under this name for its date options (akhbar.times.parse_iso).
-parse_iso_datetime = parse_iso
-
 
 @dataclass
 class CorpusLine:
