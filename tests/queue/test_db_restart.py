@@ -21,9 +21,9 @@ import psycopg
 import pytest
 
 from akhbar.check import check_store
-from akhbar.models import Source
 from akhbar.queue import JobQueue, schedule_due
 from akhbar.replay import ReplayServer
+from akhbar.sources import sources_from_manifest
 from akhbar.store import open_store
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -69,16 +69,8 @@ def run_with_outages(shared, pg_url: str, outage, rounds: int, sample: int) -> N
         manifest = replay.manifest()
         expected = {a["url"] for a in manifest["articles"]}
         store = open_store(pg_url)
-        for s in manifest["sources"]:
-            store.upsert_source(
-                Source(
-                    s["name"],
-                    s.get("title") or s["name"],
-                    home=s["home"],
-                    feeds=s["feeds"],
-                    sitemaps=s["sitemaps"],
-                )
-            )
+        for source in sources_from_manifest(manifest):
+            store.upsert_source(source)
         queue = JobQueue(store)
         schedule_due(store, queue)
         workers = [

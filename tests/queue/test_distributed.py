@@ -17,10 +17,10 @@ import pytest
 
 from akhbar.check import check_store
 from akhbar.eval.stories import bcubed
-from akhbar.models import Source
 from akhbar.pipeline import Pipeline
 from akhbar.queue import JobQueue, schedule_due
 from akhbar.replay import ReplayServer
+from akhbar.sources import sources_from_manifest
 from akhbar.store import open_store
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -68,16 +68,8 @@ def test_three_workers_one_killed_store_every_article_once(shared, pg_url, tmp_p
         expected = {a["url"] for a in manifest["articles"]}
         assert len(expected) >= 1000
         store = open_store(pg_url)
-        for s in manifest["sources"]:
-            store.upsert_source(
-                Source(
-                    s["name"],
-                    s.get("title") or s["name"],
-                    home=s["home"],
-                    feeds=s["feeds"],
-                    sitemaps=s["sitemaps"],
-                )
-            )
+        for source in sources_from_manifest(manifest):
+            store.upsert_source(source)
         queue = JobQueue(store)
         assert schedule_due(store, queue) == len(manifest["sources"])
         workers = [start_worker(pg_url, lease=4.0) for _ in range(3)]
