@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -44,17 +44,6 @@ PortOption = Annotated[
 ]
 
 
-def error_line(message: str) -> Text:
-    """`error: message` with only the label styled."""
-    return Text.assemble(("error:", "red"), " ", message)
-
-
-def fail(message: str) -> NoReturn:
-    """Print one error line on stderr and exit 2."""
-    err_console.print(error_line(message))
-    raise typer.Exit(EXIT_FATAL)
-
-
 class AkhbarGroup(TyperGroup):
     """The command tree, with every command's errors handled here once."""
 
@@ -65,7 +54,8 @@ class AkhbarGroup(TyperGroup):
         except BrokenPipeError:
             raise  # the command line's own handler closes stdout quietly
         except (AkhbarError, OSError) as exc:
-            fail(str(exc))
+            err_console.print(Text.assemble(("error:", "red"), " ", str(exc)))  # only the label styled
+            raise typer.Exit(EXIT_FATAL) from None
         except KeyboardInterrupt:
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
