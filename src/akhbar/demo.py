@@ -2,8 +2,7 @@
 
 Starts replay on the corpora (default: every $AKHBAR_SHARED/corpora/*/*.jsonl.gz), registers its sites
 as sources in the store (AKHBAR_DB), then crawls them and serves the site at http://HOST:PORT
-(AKHBAR_HOST / AKHBAR_PORT, default http://127.0.0.1:8000) until Ctrl-C. Without the web application
-it says what is missing and keeps crawling.
+(AKHBAR_HOST / AKHBAR_PORT, default http://127.0.0.1:8000) until Ctrl-C.
 """
 
 from __future__ import annotations
