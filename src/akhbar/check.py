@@ -8,7 +8,6 @@ story where the relate stage has run; story references that point somewhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,14 +121,6 @@ class Checker:
     def __init__(self, store: SQLStore) -> None:
         self.store = store
 
-    def rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Rows of a read, as tuples."""
-        return [tuple(row.values()) for row in self.store.rows(query, params)]
-
-    def run(self, query: str, params: Sequence[Any] = ()) -> None:
-        """A write, inside the caller's transaction."""
-        self.store.run(query, params)
-
     # checks --------------------------------------------------------------------------------------
 
     def check(self, repair: bool) -> CheckReport:
@@ -142,11 +133,11 @@ class Checker:
             }
             if not needed <= tables:
                 continue
-            found = len(self.rows(select))
+            found = len(self.store.rows(select))
             if found:
                 if repair:
                     with self.store.transaction():
-                        self.run(fix)
+                        self.store.run(fix)
                 report.problems.append(Problem(name, found, repair))
         self._missing_terms(report, repair)
         self._index(report, repair)
@@ -157,8 +148,8 @@ class Checker:
     def _missing_terms(self, report: CheckReport, repair: bool) -> None:
         """Articles with no index terms: re-index them."""
         ids = [
-            r[0]
-            for r in self.rows(
+            row["id"]
+            for row in self.store.rows(
                 "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM article_terms)"
             )
         ]
@@ -179,7 +170,10 @@ class Checker:
     def _unrelated(self, report: CheckReport, repair: bool) -> None:
         """Articles the relate stage never placed in a story: run the stages on them."""
         ids = [
-            r[0] for r in self.rows("SELECT id FROM articles WHERE story_id IS NULL ORDER BY published, id")
+            row["id"]
+            for row in self.store.rows(
+                "SELECT id FROM articles WHERE story_id IS NULL ORDER BY published, id"
+            )
         ]
         if not ids:
             return

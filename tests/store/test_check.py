@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from store_articles import story_article
 
-from akhbar.check import Checker, check_store
+from akhbar.check import check_store
 from akhbar.models import Tag
 from akhbar.pipeline import Pipeline
 from akhbar.store import open_store
@@ -24,16 +24,15 @@ def test_a_pipeline_store_is_clean(filled):
 
 
 def test_damage_is_found_and_repaired(filled):
-    checker = Checker(filled)
     first = filled.latest_articles(limit=1)[0]
     hits_before = filled.search("كوريا").total
     with filled.transaction():
         # the terms row goes behind the full-text index's back; an article points to a story that is gone
-        checker.run("DELETE FROM article_terms WHERE article_id = ?", (first.id,))
-        checker.run("UPDATE articles SET story_id = 999999 WHERE id = ?", (first.id,))
+        filled.run("DELETE FROM article_terms WHERE article_id = ?", (first.id,))
+        filled.run("UPDATE articles SET story_id = 999999 WHERE id = ?", (first.id,))
     filled.set_article_tags(first.id, [Tag("x", "اختبار")])
     with filled.transaction():
-        checker.run("UPDATE tags SET article_count = 7")
+        filled.run("UPDATE tags SET article_count = 7")
     found = check_store(filled)
     names = {p.name for p in found.problems}
     assert {"articles without index terms", "articles in a missing story", "tag article counts"} <= names
@@ -54,7 +53,7 @@ def test_cli_check_exit_codes(filled, store_url):
     assert runner.invoke(app, ["check", "--db", store_url]).exit_code == 0
     other = open_store(store_url)
     with other.transaction():
-        Checker(other).run("UPDATE articles SET story_id = 999999")
+        other.run("UPDATE articles SET story_id = 999999")
     other.close()
     result = runner.invoke(app, ["check", "--db", store_url, "--json"])
     assert result.exit_code == 1 and '"articles in a missing story"' in result.output
