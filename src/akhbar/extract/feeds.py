@@ -14,7 +14,7 @@ import lxml.html
 
 from akhbar.errors import ExtractError
 from akhbar.extract.urls import canonical_url
-from akhbar.text import parse_date
+from akhbar.text import parse_date, scrub
 
 #: JSON Feeds nest 3 levels (feed, items, item fields) and JSON-LD about 10: 64 rejects only hostile
 #: documents, far below the ~1,000 levels where Python's json module raises RecursionError.
@@ -22,7 +22,6 @@ MAX_JSON_DEPTH = 64
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _BRACKET_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 FEED_TYPES = (
     "application/rss+xml",
@@ -183,8 +182,8 @@ def load_json(data: bytes, max_depth: int = MAX_JSON_DEPTH) -> object:
 
 
 def json_text(value: object) -> str:
-    """A JSON value as text, without the lone surrogates a `\\ud800` escape can smuggle in."""
-    return _SURROGATES.sub("", str(value)) if value is not None else ""
+    """A JSON value as text, scrubbed of the lone surrogates a `\\ud800` escape can smuggle in."""
+    return scrub(str(value)) if value is not None else ""
 
 
 def _json_feed(data: bytes, base: str | None, max_depth: int = MAX_JSON_DEPTH) -> ParsedFeed:
