@@ -161,7 +161,7 @@ class ReplayApp:
                 ),
             )
         elif fault in ("json_surrogate", "json_deep") and site is not None:
-            items = self._real_items(site, dated=False)[: feeds.FEED_ITEMS]
+            items = self._real_items(site, dated=False, limit=feeds.FEED_ITEMS)
             made = hostile.json_feed(items, site.profile.title, fault[len("json_") :], spec.deep_levels)
             content_type = "application/feed+json"
         elif fault in ("jsonld_surrogate", "jsonld_deep"):
@@ -176,13 +176,13 @@ class ReplayApp:
             return response
         return Response(response.status, made, content_type, response.kind, headers=response.headers)
 
-    def _real_items(self, site: SiteTimeline, dated: bool) -> list[tuple[str, str]]:
-        """The site's published articles, newest first, as (URL, W3C date or title)."""
+    def _real_items(self, site: SiteTimeline, dated: bool, limit: int | None = None) -> list[tuple[str, str]]:
+        """The site's `limit` newest published articles (all without one) as (URL, W3C date or title)."""
         base = self.base_of(site.profile.slug)
         now = self.now()
         return [
             (base + a.path, (a.published.strftime("%Y-%m-%d") if a.published else "") if dated else a.title)
-            for a in site.latest(now, site.visible_count(now))
+            for a in site.latest(now, site.visible_count(now) if limit is None else limit)
         ]
 
     # -- manifest ------------------------------------------------------------------------------------
