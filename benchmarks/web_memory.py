@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,16 +20,11 @@ from pathlib import Path
 
 import httpx
 
+from akhbar.bench.serve import free_port
+
 TOKEN = "bench-token"
 VARIED = ("/api/v1/articles?limit=100&p=", "/feed.xml?p=")
 BODY_BYTES = 60 * 1024 * 1024
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def memory(pid: int, field: str) -> float:
