@@ -244,6 +244,13 @@ def test_full_page_completes_a_partial_article_with_the_same_text(store):
     assert store.write_articles([make_article(1)])[0].status == "unchanged"
 
 
+def test_the_full_page_gives_a_partial_article_its_outlets_offset(store):
+    [first] = store.write_articles([make_article(1, partial=True)])
+    [second] = store.write_articles([make_article(1, published_offset=180)])
+    assert second.status == "updated" and second.article_id == first.article_id
+    assert store.get_article(first.article_id).published_offset == 180
+
+
 def test_or_fallback_puts_articles_with_more_query_words_first(store):
     store.write_articles(
         [

@@ -346,8 +346,8 @@ class SQLStore(ABC):
         if row["partial"] and not article.partial:  # the full page of an article first known from its feed
             self.run(
                 "UPDATE articles SET partial = 0, author = coalesce(author, ?), image = coalesce(image, ?), "
-                "updated_at = ? WHERE id = ?",
-                (article.author, article.image, stamp, row["id"]),
+                "published_offset = coalesce(published_offset, ?), updated_at = ? WHERE id = ?",
+                (article.author, article.image, article.published_offset, stamp, row["id"]),
             )
             return "updated"
         return "unchanged"
