@@ -216,7 +216,7 @@ class Crawler:
         self.policy = PollPolicy(settings.poll_min, settings.poll_max)
         #: Every registered source, read at the start of a pass: an article belongs to the one whose home
         #: prefix is the longest its URL starts with, whichever source's feed listed it.
-        self._owners: list[Source] = []
+        self._owners = source_registry.Owners([])
         self._log: list[FetchResult] = []
         self._log_lock = threading.Lock()
         self._errored: set[str] = set()  # URLs whose fetch already left an error in the log this pass
@@ -300,7 +300,7 @@ class Crawler:
         """
         results = self._take_log()
         for article in articles:
-            owner = source_registry.owner_of(article.url, self._owners)
+            owner = self._owners.of(article.url)
             if owner is not None:
                 article.source = owner.id
         try:
@@ -344,8 +344,9 @@ class Crawler:
         with self._log_lock:
             self._errored.clear()
         warm_up = asyncio.ensure_future(asyncio.to_thread(lambda: self.pipeline))  # stages load meanwhile
-        self._owners = await self._db(self.store.list_sources)
-        candidates = sources if sources is not None else self._owners
+        listed = await self._db(self.store.list_sources)
+        self._owners = source_registry.Owners(listed)
+        candidates = sources if sources is not None else listed
         states = {
             s.id: CrawlState.from_json(await self._db(self.store.source_state, s.id)) for s in candidates
         }

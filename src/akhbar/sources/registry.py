@@ -130,17 +130,31 @@ def source_id_for(url: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", f"{host} {path}").strip("-") or "source"
 
 
+def site_of(source: Source) -> tuple[str, str] | None:
+    """A source's site as `_site_key` gives it: its home, else its first feed's or sitemap's whole host."""
+    home = source.home or next((origin_home(u) for u in [*source.feeds, *source.sitemaps]), None)
+    return _site_key(home) if home is not None else None
+
+
+class Owners:
+    """The sources articles are matched against, each one's site worked out once (a crawl pass's batches)."""
+
+    def __init__(self, sources: list[Source]) -> None:
+        self.sites = [(site, source) for source in sources if (site := site_of(source)) is not None]
+
+    def of(self, url: str) -> Source | None:
+        """The source an article URL belongs to: same host, and the longest home path prefix it starts with."""
+        host, path = _site_key(url)[0], urlsplit(url).path or "/"
+        best: tuple[int, Source] | None = None
+        for (site_host, prefix), source in self.sites:
+            if site_host == host and path.startswith(prefix) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), source)
+        return best[1] if best else None
+
+
 def owner_of(url: str, sources: list[Source]) -> Source | None:
     """The source an article URL belongs to: same host, and the longest home path prefix the URL starts with."""
-    host, path = _site_key(url)[0], urlsplit(url).path or "/"
-    best: tuple[int, Source] | None = None
-    for source in sources:
-        documents = [*source.feeds, *source.sitemaps][:1]  # without a home, a feed's site is its whole host
-        for home in [source.home] if source.home else [origin_home(u) for u in documents]:
-            home_host, prefix = _site_key(home)
-            if home_host == host and path.startswith(prefix) and (best is None or len(prefix) > best[0]):
-                best = (len(prefix), source)
-    return best[1] if best else None
+    return Owners(sources).of(url)
 
 
 def sources_from_manifest(manifest: dict) -> list[Source]:
@@ -173,13 +187,11 @@ def claim_articles(store: Store, source: Source) -> int:
     host, prefix = _site_key(source.home)
     moved = 0
     for other in store.list_sources():
-        home = other.home or next((origin_home(u) for u in [*other.feeds, *other.sitemaps]), None)
         if other.id == source.id:
             continue
-        if home is not None:
-            other_host, other_prefix = _site_key(home)
-            if other_host == host and len(other_prefix) > len(prefix) and other_prefix.startswith(prefix):
-                continue  # a more specific site under this one keeps its own articles
+        site = site_of(other)
+        if site is not None and site[0] == host and len(site[1]) > len(prefix) and site[1].startswith(prefix):
+            continue  # a more specific site under this one keeps its own articles
         moved += sum(
             store.move_articles(other.id, source.id, p) for p in prefix_variants(home_prefix(source.home))
         )
