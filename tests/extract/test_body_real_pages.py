@@ -24,12 +24,20 @@ def aeb(shared: Path) -> ModuleType:
     return module
 
 
+def scored(aeb: ModuleType, truth: str, *predicted: str) -> dict[str, float]:
+    """The script's summary of one extractor that returns `predicted` texts, one page each, for `truth`."""
+    pages = [aeb.Page(str(n), f"https://e.org/{n}", "", truth) for n in range(len(predicted))]
+    texts = dict(zip((page.id for page in pages), predicted, strict=True))
+    return aeb.score(pages, lambda page: texts[page.id]).summary()
+
+
 def test_scorer_matches_the_benchmark_definition(aeb: ModuleType) -> None:
     truth = "one two three four five six"
-    assert aeb.precision_recall(truth, truth) == (1.0, 1.0)
-    assert aeb.precision_recall("", truth) == (None, 0.0)
-    precision, recall = aeb.precision_recall("one two three four five six seven", truth)
-    assert precision == pytest.approx(3 / 4) and recall == 1.0
+    assert (scored(aeb, truth, truth)["P"], scored(aeb, truth, truth)["R"]) == (1.0, 1.0)
+    # nothing predicted: recall 0, and the page stays out of the precision average
+    assert (scored(aeb, truth, "")["R"], scored(aeb, truth, truth, "")["P"]) == (0.0, 1.0)
+    extra = scored(aeb, truth, "one two three four five six seven")
+    assert extra["P"] == pytest.approx(3 / 4) and extra["R"] == 1.0
 
 
 def test_aeb_f1_and_precision(aeb: ModuleType) -> None:
