@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import email.utils
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -374,7 +375,7 @@ def offset_naming(moment: datetime, text: str, fetched: datetime) -> int | None:
     return minutes
 
 
-def outlet_offset(moment: datetime, texts: list[str], fetched: datetime) -> int | None:
+def outlet_offset(moment: datetime, texts: Iterable[str], fetched: datetime) -> int | None:
     """The outlet's own non-zero offset for `moment`, from the first other date text naming the same instant."""
     for text in texts:
         offset = offset_naming(moment, text, fetched)
@@ -396,16 +397,17 @@ def find_published(
     then read from that local time, so the day the outlet printed can be shown.
     """
     fetched = as_utc(fetched) if fetched else datetime.now(UTC)
-    evidence = list(date_evidence(root, metas, article, url))
+    evidence = date_evidence(root, metas, article, url)  # read lazily: most pages stop at JSON-LD or meta
+    passed: list[str] = []
     for text, where in evidence:
         found = parse_date(text, now=fetched) if text else None
         if found is not None and plausible(found, fetched):
             offset = written_offset(text)
             if not offset:
-                offset = (
-                    outlet_offset(found, [other for other, _ in evidence if other != text], fetched) or offset
-                )
+                others = chain(passed, (other for other, _ in evidence))
+                offset = outlet_offset(found, (other for other in others if other != text), fetched) or offset
             return found, offset, where
+        passed.append(text)
     return None, None, None
 
 
