@@ -126,9 +126,10 @@ class RelateStage:
         original = self.finder.find(article_id, moment, title, body)
         into = None
         if original is not None:
-            group = self._group(store, original, article_id, current)
-            article.duplicate_group = group
-            into = self._story_of(store, original)
+            found_original = store.get_articles([original])
+            copied = found_original[0] if found_original else None
+            article.duplicate_group = self._group(store, original, copied, article_id, current)
+            into = copied.story_id if copied else None
         if current is not None and current.story_id:
             article.story_id = current.story_id  # an updated article stays in its story
             return
@@ -153,17 +154,12 @@ class RelateStage:
         store.save_article_profile(article_id, Profile(found.vector, found.entities, nearby).to_json())
 
     @staticmethod
-    def _group(store: Store, original: int, article_id: int, current: Article | None) -> int:
-        """Put an article in the duplicate group of the earlier article it copies."""
+    def _group(
+        store: Store, original: int, copied: Article | None, article_id: int, current: Article | None
+    ) -> int:
+        """Put an article in the duplicate group of the earlier article it copies (`copied`, as stored)."""
         if current is not None and current.duplicate_group:
             return current.duplicate_group
-        found = store.get_articles([original])
-        group = found[0].duplicate_group if found and found[0].duplicate_group else 0
+        group = copied.duplicate_group if copied and copied.duplicate_group else 0
         canonical = (store.duplicate_group_canonical(group) or original) if group else original
         return store.save_duplicate_group(group, canonical, [original, article_id])
-
-    @staticmethod
-    def _story_of(store: Store, article_id: int) -> int | None:
-        """The story an article is in."""
-        found = store.get_articles([article_id])
-        return found[0].story_id if found else None
