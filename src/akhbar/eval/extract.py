@@ -17,7 +17,7 @@ import statistics
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import trafilatura
@@ -27,7 +27,7 @@ from akhbar.errors import AkhbarError, EvalError
 from akhbar.extract.article import extract_page
 from akhbar.fetch.client import Fetcher
 from akhbar.text import normalize, tokens
-from akhbar.times import DAY_FORMAT, parse_day
+from akhbar.times import day_of, local_iso, parse_day
 
 FIXTURE = "fixtures/html/cnn-arabic-2013.html"
 ANT = "corpora/ant-v2.1"
@@ -199,9 +199,8 @@ def local_day(moment: datetime | None, offset: int | None) -> str | None:
     """The calendar day of a moment where it was written (UTC shifted by the outlet's offset), else its UTC day."""
     if moment is None:
         return None
-    return (
-        moment.astimezone(timezone(timedelta(minutes=offset))) if offset is not None else moment
-    ).strftime(DAY_FORMAT)
+    local = local_iso(moment, offset)
+    return local[:10] if local else day_of(moment)
 
 
 def htmldate_day(html: str, extensive: bool, url: str | None = None) -> str | None:
