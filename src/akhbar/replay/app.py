@@ -376,7 +376,6 @@ class ReplayApp:
         if day is not None and not large:
             return _text(404, "no such sitemap", "sitemap")
         days = self._cached(("days", p.slug, count), lambda: feeds.sitemap_days(site, now))
-        assert isinstance(days, dict)
         if day is None and large:
             text = feeds.render_sitemap_index(p, days, self.base_of(p.slug))
         elif day is None:
