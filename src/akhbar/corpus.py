@@ -18,7 +18,7 @@ from pathlib import Path
 from akhbar import text as analyzer
 from akhbar.errors import CorpusError
 from akhbar.models import Article
-from akhbar.text.hygiene import MAX_AUTHOR_CHARS, MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, cap
+from akhbar.text.hygiene import MAX_AUTHOR_CHARS, MAX_SOURCE_CHARS, MAX_TITLE_CHARS, cap, url_too_long
 from akhbar.times import parse_iso, stamp
 
 MAX_TEXT_CHARS = 2_000_000
@@ -72,8 +72,8 @@ def article_from_record(record: object, path: str, line: int) -> Article:
     url = analyzer.clean_url(str(record["url"]))  # controls removed from the raw URL, not made spaces
     if not url:
         raise CorpusError(path, line, "missing or empty 'url'")
-    if len(url) > MAX_URL_CHARS:
-        raise CorpusError(path, line, f"URL is {len(url):,} characters, over the limit of {MAX_URL_CHARS:,}")
+    if too_long := url_too_long(url):
+        raise CorpusError(path, line, too_long)
     text = record.get("text") or ""
     summary = record.get("summary") or None
     if not isinstance(text, str) or (summary is not None and not isinstance(summary, str)):

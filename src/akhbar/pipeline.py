@@ -22,7 +22,14 @@ from akhbar import text as analyzer
 from akhbar.errors import ArticleRejectedError
 from akhbar.models import Article, ImportCounts
 from akhbar.store import Store
-from akhbar.text.hygiene import MAX_AUTHOR_CHARS, MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, cap
+from akhbar.text.hygiene import (
+    MAX_AUTHOR_CHARS,
+    MAX_SOURCE_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
+    cap,
+    url_too_long,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +100,8 @@ def clean_article(article: Article) -> Article:
     article.url = analyzer.clean_url(article.url)
     if not article.url:
         raise ArticleRejectedError(article.url, "empty URL")
-    if len(article.url) > MAX_URL_CHARS:
-        raise ArticleRejectedError(
-            article.url, f"URL is {len(article.url):,} characters, over the limit of {MAX_URL_CHARS:,}"
-        )
+    if too_long := url_too_long(article.url):
+        raise ArticleRejectedError(article.url, too_long)
     article.title = clean_title(article.title)
     article.source = cap(analyzer.one_line(article.source), MAX_SOURCE_CHARS)
     if not article.source:

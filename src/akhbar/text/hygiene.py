@@ -50,6 +50,13 @@ def clean_url(url: str) -> str:
     return url.strip()
 
 
+def url_too_long(url: str) -> str | None:
+    """Why a URL is refused for its length (over MAX_URL_CHARS), or None when it fits."""
+    if len(url) <= MAX_URL_CHARS:
+        return None
+    return f"URL is {len(url):,} characters, over the limit of {MAX_URL_CHARS:,}"
+
+
 def cap(text: str, limit: int) -> str:
     """Text cut to at most `limit` characters, trailing blanks dropped."""
     if len(text) <= limit:
