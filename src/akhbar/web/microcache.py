@@ -11,9 +11,12 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from akhbar.httpdates import not_modified, parse_http_date
 
 UNCACHED_PREFIXES = ("/metrics", "/healthz", "/static/")
 #: Largest answer kept (bytes): a full article page is ~40 KB and a 30-entry feed ~60 KB; bigger answers are rare.
@@ -29,9 +32,10 @@ class Entry:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
-    etag: bytes | None
+    etag: str | None
     expires: float
     route: str | None = None
+    last_modified: datetime | None = None
 
     def size(self, key: bytes) -> int:
         """The bytes this entry holds under `key`, as counted against the cache's byte bound."""
@@ -115,9 +119,9 @@ def cache_key(scope: Scope) -> bytes | None:
     return path.encode("utf-8", "surrogateescape") + b"?" + scope.get("query_string", b"")
 
 
-def header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+def header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
     """One header's value."""
-    return next((v for k, v in headers if k == name), None)
+    return next((v.decode("latin-1") for k, v in headers if k == name), None)
 
 
 async def send_not_modified(entry: Entry, send: Send) -> None:
@@ -149,7 +153,7 @@ class MicroCacheMiddleware:
         headers: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
 
-        async def remember(message: Message) -> None:
+        async def collect(message: Message) -> None:
             nonlocal status, headers
             if message["type"] == "http.response.start":
                 status, headers = message["status"], list(message.get("headers", []))
@@ -158,45 +162,30 @@ class MicroCacheMiddleware:
                 if not message.get("more_body", False):
                     body = b"".join(chunks)
                     if len(body) <= MAX_BODY:
-                        route = getattr(scope.get("route"), "path", None)
-                        self.cache.put(
-                            key,
-                            Entry(
-                                200,
-                                headers,
-                                body,
-                                header(headers, b"etag"),
-                                time.monotonic() + self.cache.ttl,
-                                route,
-                            ),
-                        )
+                        self.remember(key, scope, headers, body)
             await send(message)
 
-        await self.app(scope, receive, remember)
+        await self.app(scope, receive, collect)
 
-    @staticmethod
-    def unchanged_since(scope: Scope, entry: Entry) -> bool:
-        """True when If-Modified-Since is at or after the entry's Last-Modified."""
-        since = next((v for k, v in scope.get("headers", ()) if k == b"if-modified-since"), None)
-        modified = header(entry.headers, b"last-modified")
-        if since is None or modified is None:
-            return False
-        try:
-            return parsedate_to_datetime(modified.decode()) <= parsedate_to_datetime(since.decode())
-        except (TypeError, ValueError):
-            return False
+    def remember(self, key: bytes, scope: Scope, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """Keep a 200 answer, its validators read once for the conditional requests answered from it."""
+        modified = header(headers, b"last-modified")
+        self.cache.put(
+            key,
+            Entry(
+                200,
+                headers,
+                body,
+                header(headers, b"etag"),
+                time.monotonic() + self.cache.ttl,
+                getattr(scope.get("route"), "path", None),
+                parse_http_date(modified) if modified is not None else None,
+            ),
+        )
 
     async def replay(self, scope: Scope, entry: Entry, send: Send) -> None:
         """Send a cached answer, or 304 when the client already has it."""
-        if_none_match = next((v for k, v in scope.get("headers", ()) if k == b"if-none-match"), None)
-        if (
-            entry.etag is not None
-            and if_none_match is not None
-            and entry.etag in {t.strip().removeprefix(b"W/") for t in if_none_match.split(b",")}
-        ):
-            await send_not_modified(entry, send)
-            return
-        if if_none_match is None and self.unchanged_since(scope, entry):
+        if not_modified(Headers(scope=scope), entry.etag, entry.last_modified):
             await send_not_modified(entry, send)
             return
         await send({"type": "http.response.start", "status": entry.status, "headers": entry.headers})
