@@ -26,12 +26,11 @@ def render(
     template: str,
     context: dict[str, Any],
     last_modified: str | datetime | None = None,
-    status_code: int = 200,
 ) -> Response:
     """Render a template into a cached HTML response."""
     state = request.app.state
     body = state.templates.get_template(template).render(request=request, outlet=state.names.name, **context)
-    return cached(request, body, "text/html; charset=utf-8", last_modified, status_code)
+    return cached(request, body, "text/html; charset=utf-8", last_modified)
 
 
 def not_found(what: str) -> ApiError:
