@@ -247,10 +247,19 @@ class Crawler:
             if result.error is not None or result.status is None or result.status >= 400:
                 self._errored.add(result.url)
 
+    def _note(self, url: str, source_id: str, reason: str) -> None:
+        """Name a URL in the fetch log with a reason (a row without a fetch: no status, no bytes)."""
+        self._record(FetchResult(url, None, 0.0, 0, source_id, reason, False))
+
     def _outcome(self, url: str, source_id: str, reason: str) -> None:
         """Name a failed document in the fetch log with its reason (once: not when its fetch already did)."""
         if url not in self._errored:
-            self._record(FetchResult(url, None, 0.0, 0, source_id, reason, False))
+            self._note(url, source_id, reason)
+
+    def _failure(self, source: Source, url: str, reason: str, summary: CrawlSummary) -> None:
+        """A failure kept among the pass's errors and named in the fetch log (once per URL)."""
+        summary.error(f"{source.id}: {reason}")
+        self._outcome(url, source.id, reason)
 
     def _take_log(self) -> list[FetchResult]:
         """The buffered fetch outcomes, taken out of the buffer."""
@@ -381,7 +390,7 @@ class Crawler:
             reason = f"crawl of source {source.id} failed: {reason_of(exc)}"
             failed = CrawlSummary(sources=1, errors=[reason])
             where = source.home or next(iter([*source.feeds, *source.sitemaps]), source.id)
-            self._record(FetchResult(where, None, 0.0, 0, source.id, reason, False))
+            self._note(where, source.id, reason)
             return failed
 
     async def crawl_source(self, source: Source, state: CrawlState | dict) -> CrawlSummary:
@@ -465,11 +474,7 @@ class Crawler:
         cap = max(0, self.settings.crawl_max_retries)
         for url in list(retries)[: max(0, len(retries) - cap)]:
             retries.pop(url)
-            self._record(
-                FetchResult(
-                    url, None, 0.0, 0, source.id, f"{url}: retry dropped: over {cap} pending retries", False
-                )
-            )
+            self._note(url, source.id, f"{url}: retry dropped: over {cap} pending retries")
 
     # -- feeds and sitemaps --------------------------------------------------------------------------
 
@@ -553,7 +558,7 @@ class Crawler:
             )
         except Exception as exc:
             reason = reason_of(exc)
-            self._feed_failed(source, url, reason if url in reason else f"{url}: {reason}", summary)
+            self._failure(source, url, reason if url in reason else f"{url}: {reason}", summary)
             return exc
         summary.documents += 1
         summary.not_modified += poll.not_modified
@@ -566,24 +571,15 @@ class Crawler:
             known["etag"], known["last_modified"], known["lastmod"] = poll.etag, poll.last_modified, stamp
         return poll
 
-    def _feed_failed(self, source: Source, url: str, reason: str, summary: CrawlSummary) -> None:
-        """The one place a feed or sitemap that could not be read is recorded."""
-        summary.error(f"{source.id}: {reason}")
-        self._outcome(url, source.id, reason)
-
     async def _rediscover(self, source: Source, url: str, reason: str) -> list[str]:
         """A feed or sitemap that is gone (404, 410, not a feed): rediscover the source's documents from its
         home page and sitemaps, save them, record what changed, and return the new ones to poll now."""
         try:
             repair = await source_registry.rediscover_feeds(self.fetcher, source, url, reason)
         except Exception as exc:  # a failing home page must not end the source's pass
-            self._record(
-                FetchResult(
-                    url, None, 0.0, 0, source.id, f"{url}: rediscovery failed: {reason_of(exc)}", False
-                )
-            )
+            self._note(url, source.id, f"{url}: rediscovery failed: {reason_of(exc)}")
             return []
-        self._record(FetchResult(url, None, 0.0, 0, source.id, repair.note(), False))
+        self._note(url, source.id, repair.note())
         if not repair.found:
             return []
         repair.apply(source)
@@ -683,8 +679,7 @@ class Crawler:
         """An article the store would not take: named in the fetch log, its stand-in tried, retried later."""
         reason = f"{url}: not stored: {reason}"
         if stand_in:
-            summary.error(f"{source.id}: {reason}")
-            self._outcome(url, source.id, reason)
+            self._failure(source, url, reason, summary)
             if url in retries:
                 retries[url]["stored"] = False
             return
@@ -723,8 +718,7 @@ class Crawler:
             stand_in = self._failed(source, url, planned, retries, summary, reason_of(exc))
             return stand_in, True
         except AkhbarError as exc:  # unsafe URL and the like: never retried
-            summary.error(f"{source.id}: {exc}")
-            self._outcome(url, source.id, str(exc))
+            self._failure(source, url, str(exc), summary)
             summary.failed += 1
             retries.pop(url, None)
             return None, False
@@ -737,9 +731,9 @@ class Crawler:
         elif article.url != url:
             aliases[url] = article.url
         if article.partial:  # the page ended before its closing tag: kept, marked partial, fetched again
-            reason = f"{url}: page cut short (no closing </html>): stored as partial"
-            summary.error(f"{source.id}: {reason}")
-            self._outcome(url, source.id, reason)
+            self._failure(
+                source, url, f"{url}: page cut short (no closing </html>): stored as partial", summary
+            )
             self._retry_later(url, planned, retries, stored=True)
             return article, False
         retries.pop(url, None)
@@ -755,8 +749,7 @@ class Crawler:
         reason: str,
     ) -> Article | None:
         """A page that could not be had: named in the fetch log, retried with backoff, its stand-in stored once."""
-        summary.error(f"{source.id}: {reason}")
-        self._outcome(url, source.id, reason)
+        self._failure(source, url, reason, summary)
         retry = planned.retry
         if (retry or {}).get("attempts", 0) >= MAX_RETRY_ATTEMPTS:
             retries.pop(url, None)
