@@ -3,15 +3,20 @@ linear time with only the cut-off element dropped."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 
-from akhbar.errors import ExtractError
+from akhbar.config import load_settings
+from akhbar.errors import ExtractError, TruncatedBodyError
 from akhbar.extract.feeds import json_depth, load_json, parse_feed
 from akhbar.extract.sitemaps import parse_sitemap
-from akhbar.fetch.feeds import html_is_whole
+from akhbar.fetch.client import Fetcher
+from akhbar.fetch.feeds import fetch_article
+from akhbar.models import Article
 from akhbar.replay.faults import huge_sitemap, json_feed
+from sources.loopback_site import LoopbackSite, Page
 
 
 @pytest.mark.parametrize(
@@ -66,6 +71,24 @@ def test_cut_sitemap_drops_only_the_element_it_broke_off_in() -> None:
     assert f"/p/{numbers[-1] + 1}</loc>" not in cut.decode()  # the next one was the cut-off one
 
 
-def test_html_is_whole() -> None:
-    assert html_is_whole(b"<html><body><p>x</p></body></html>\n<!-- cache -->")
-    assert not html_is_whole(b"<html><body><p>x</p><p>half a para")
+def test_a_page_without_closing_tags_is_whole_and_a_length_lie_is_refused() -> None:
+    """Only the transport decides that a page was cut: HTML lets a whole page leave out `</body></html>`."""
+    open_ended = (
+        "<html><head><title>خبر</title></head><body><h1>خبر</h1><p>" + "نص المقال كاملا " * 200
+    ).encode()
+    pages = {
+        "/robots.txt": Page(b"", 404),
+        "/open": Page(open_ended),
+        "/lie": Page(open_ended + b"</p></body></html>", length=100),
+    }
+    settings = load_settings(env={"AKHBAR_ALLOW_PRIVATE_HOSTS": "1", "AKHBAR_CRAWL_DELAY": "0"})
+
+    async def run() -> Article:
+        async with Fetcher(settings) as fetcher:
+            with pytest.raises(TruncatedBodyError):
+                await fetch_article(fetcher, site.base_url + "/lie", "s")
+            return await fetch_article(fetcher, site.base_url + "/open", "s")
+
+    with LoopbackSite(pages) as site:
+        article = asyncio.run(run())
+    assert not article.partial and "نص المقال كاملا" in article.text

@@ -726,16 +726,10 @@ class Crawler:
             stand_in = self._failed(source, url, planned, retries, summary, f"{url}: {reason_of(exc)}")
             return stand_in, True
         summary.fetched += 1
-        if retry and retry.get("stored") or article.partial:
+        if retry and retry.get("stored"):
             article.url = url  # the stand-in's identity: one article stays one article
         elif article.url != url:
             aliases[url] = article.url
-        if article.partial:  # the page ended before its closing tag: kept, marked partial, fetched again
-            self._failure(
-                source, url, f"{url}: page cut short (no closing </html>): stored as partial", summary
-            )
-            self._retry_later(url, planned, retries, stored=True)
-            return article, False
         retries.pop(url, None)
         return article, False
 

@@ -25,9 +25,6 @@ HTML_PAGE = (
     b"<html",
 )  # how a page starts; a feed or sitemap starts with <?xml, <rss, <urlset or {
 HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<div", b"<p")
-#: Where a whole page's closing tag is looked for: the end of a page carries at most a few hundred bytes
-#: of scripts or comments after `</html>`; 4 KB leaves room and keeps the check constant-time.
-HTML_TAIL = 4096
 
 
 @dataclass
@@ -89,18 +86,12 @@ def parse_document(body: bytes, url: str, max_json_depth: int = MAX_JSON_DEPTH) 
     return parse_feed(body, url, max_json_depth)
 
 
-def html_is_whole(body: bytes) -> bool:
-    """True when a page ends with its closing `</html>` or `</body>` (a cut-short page does not)."""
-    tail = body[-HTML_TAIL:].lower()
-    return b"</html" in tail or b"</body" in tail
-
-
 async def fetch_article(fetcher: Fetcher, url: str, source: str, entry: FeedEntry | None = None) -> Article:
     """Fetch one article page and extract it (FetchError or ExtractError when that cannot be done).
 
-    A page that ends before its closing tag (a Content-Length shorter than the page, a proxy cutting it)
-    gives an article marked partial, so the crawler keeps it and fetches it again later. Extraction runs
-    off the event loop, which the web server may share.
+    A body unlike its Content-Length is refused by the fetcher (TruncatedBodyError), so the crawler stores
+    the feed entry's stand-in and fetches the page again later. Extraction runs off the event loop, which
+    the web server may share.
     """
     response = await fetcher.fetch(url, source=source, accept=HTML_ACCEPT)
     if not response.ok:
@@ -109,10 +100,4 @@ async def fetch_article(fetcher: Fetcher, url: str, source: str, entry: FeedEntr
         raise ExtractError(f"{url}: empty page (0 bytes)")
     if not looks_like_html(response):
         raise ExtractError(f"{url}: not an HTML page ({response.content_type or 'no type'})")
-    whole = html_is_whole(response.body)
-    try:
-        article = await asyncio.to_thread(extract_article, response.text(), response.url, source, entry)
-    except ExtractError as exc:
-        raise exc if whole else ExtractError(f"{exc} (page cut short: no closing </html>)") from exc
-    article.partial = article.partial or not whole
-    return article
+    return await asyncio.to_thread(extract_article, response.text(), response.url, source, entry)
