@@ -305,17 +305,11 @@ class Fetcher:
         history: list[str] = []
         current = url
         for _ in range(self.settings.max_redirects + 1):
+            # Refused or unknown before any request (the page's host, or robots.txt's): the source's record.
             try:
                 await self._check(current)
-            except FetchError as exc:  # refused or unresolvable before any request: still the source's record
-                self._record(FetchResult(current, None, 0.0, 0, source, str(exc), False))
-                raise
-            try:
                 rules = await self.robots.rules_for(current)
-            except (
-                UnsafeURLError,
-                UnresolvableHostError,
-            ) as exc:  # robots.txt's host refused or unknown: the page's too
+            except (UnsafeURLError, UnresolvableHostError) as exc:
                 self._record(FetchResult(current, None, 0.0, 0, source, str(exc), False))
                 raise
             if not rules.allowed(current, self.agent):
@@ -354,11 +348,6 @@ class Fetcher:
                     async with self.client.stream("GET", url, headers=headers) as answer:
                         status = answer.status_code
                         body, size = await self._read(answer, cap)
-        except BodyTooLargeError as exc:
-            self._record(
-                FetchResult(url, status, time.monotonic() - started, size, source, str(exc), conditional)
-            )
-            raise
         except TimeoutError as exc:
             message = f"timed out after {self.settings.timeout:g} s"
             self._record(
@@ -371,9 +360,7 @@ class Fetcher:
                 FetchResult(url, status, time.monotonic() - started, size, source, message, conditional)
             )
             raise FetchError(f"{url}: {message}") from exc
-        except (
-            FetchError
-        ) as exc:  # refused at connect time, unresolvable, or a body unlike its Content-Length
+        except FetchError as exc:  # refused at connect, unresolvable, over a cap, unlike its Content-Length
             self._record(
                 FetchResult(url, status, time.monotonic() - started, size, source, str(exc), conditional)
             )
