@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from tests.fetch.crawl_env import make_settings
 
-from akhbar.config import Settings, load_settings
+from akhbar.config import Settings
 from akhbar.replay import ReplayServer
 
 ANT_PER_SOURCE = 4
@@ -69,23 +70,3 @@ def replay(replay_server: ReplayServer) -> Iterator[ReplayServer]:
 def crawl_settings() -> Callable[..., Settings]:
     """A factory of crawl settings (keyword overrides by setting name, as strings)."""
     return make_settings
-
-
-def make_settings(**overrides: str) -> Settings:
-    """Settings for crawling replay fast: loopback allowed, no delay, short timeouts, small caps."""
-    env = {
-        "AKHBAR_ALLOW_PRIVATE_HOSTS": "1",
-        "AKHBAR_CRAWL_DELAY": "0",
-        "AKHBAR_READ_TIMEOUT": "1",
-        "AKHBAR_CONNECT_TIMEOUT": "1",
-        "AKHBAR_TIMEOUT": "2",
-        "AKHBAR_RETRIES": "2",
-        "AKHBAR_BACKOFF_BASE": "0.01",
-        "AKHBAR_MAX_RETRY_AFTER": "5",
-        "AKHBAR_POLL_MIN": "0.01",
-        "AKHBAR_PARTIAL_RETRY_BASE": "0",
-        "AKHBAR_MAX_BODY_BYTES": str(2 * 1024 * 1024),
-        "AKHBAR_MAX_DECOMPRESSED_BYTES": str(4 * 1024 * 1024),
-    }
-    env.update({f"AKHBAR_{k.upper()}": v for k, v in overrides.items()})
-    return load_settings(env=env)

@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+from tests.fetch.crawl_env import CRAWL_ENV
+
 from akhbar.fetch import Crawler, crawl_pass
 from akhbar.fetch.crawler import CrawlSummary
 from akhbar.pipeline import Pipeline
@@ -15,19 +17,6 @@ from akhbar.replay import ReplayServer
 from akhbar.sources import sources_from_manifest
 from akhbar.store import open_store
 from akhbar.text import normalize
-
-#: The settings of tests/fetch/conftest.py make_settings, as the command line reads them.
-CRAWL_ENV = {
-    "AKHBAR_ALLOW_PRIVATE_HOSTS": "1",
-    "AKHBAR_CRAWL_DELAY": "0",
-    "AKHBAR_READ_TIMEOUT": "1",
-    "AKHBAR_CONNECT_TIMEOUT": "1",
-    "AKHBAR_TIMEOUT": "2",
-    "AKHBAR_RETRIES": "2",
-    "AKHBAR_BACKOFF_BASE": "0.01",
-    "AKHBAR_POLL_MIN": "0.01",
-    "AKHBAR_PARTIAL_RETRY_BASE": "0",
-}
 
 
 def akhbar(*args: str) -> subprocess.CompletedProcess:
