@@ -39,7 +39,7 @@ from akhbar.extract.feeds import FeedEntry
 from akhbar.fetch.client import Fetcher
 from akhbar.fetch.feeds import FeedPoll, fetch_article, poll_feed
 from akhbar.fetch.polling import PollPolicy, next_interval, observe_rate
-from akhbar.fetch.state import CrawlState
+from akhbar.fetch.state import CrawlState, retry_due
 from akhbar.models import Article, FetchResult, ImportCounts, Source
 from akhbar.pipeline import Pipeline
 from akhbar.sources import registry as source_registry  # a module: akhbar.sources imports this package back
@@ -412,7 +412,7 @@ class Crawler:
         todo = {u: Planned(entries[u]) for u in queued}
         now = time.time()
         for url, item in list(crawl.retry.items()):
-            if url not in todo and _number(item.get("next_at")) <= now:
+            if url not in todo and retry_due(item) <= now:
                 planned = self._planned_retry(url, item, entries.get(url))
                 if planned is None:
                     crawl.retry.pop(url)
@@ -434,7 +434,7 @@ class Crawler:
         crawl.interval, crawl.last_poll = interval, started_wall
         next_at = time.time() + interval
         if crawl.retry:
-            next_at = min(next_at, min(_number(item.get("next_at")) for item in crawl.retry.values()))
+            next_at = min(next_at, min(retry_due(item) for item in crawl.retry.values()))
         while len(crawl.aliases) > MAX_ALIASES:
             crawl.aliases.pop(next(iter(crawl.aliases)))
         await self._db(
@@ -768,11 +768,6 @@ class Crawler:
             "next_at": time.time() + delay,
             "stored": stored,
         }
-
-
-def _number(value: object) -> float:
-    """A stored time or count as a float (0 for anything unreadable: due at once)."""
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
 async def crawl_pass(

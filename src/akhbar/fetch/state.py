@@ -23,6 +23,11 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
+def retry_due(record: dict) -> float:
+    """When a pending retry record is due, as a Unix time (0, at once, when its time cannot be read)."""
+    return _number(record.get("next_at")) or 0.0
+
+
 def _dict(value: object) -> dict:
     """A stored mapping, or a new empty one when the stored value is not a mapping."""
     return dict(value) if isinstance(value, dict) else {}
