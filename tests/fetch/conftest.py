@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.fetch.crawl_env import make_settings
+from tests.fetch.crawl_helpers import make_settings
 
 from akhbar.config import Settings
 from akhbar.replay import ReplayServer

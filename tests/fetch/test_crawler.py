@@ -5,21 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from tests.fetch.crawl_helpers import register
 
 from akhbar.fetch import Crawler, crawl_forever, crawl_pass
 from akhbar.replay import FAULTS, HOSTILE, ReplayServer
-from akhbar.sources import sources_from_manifest
 from akhbar.text import normalize
 
 FAULT_PARAMS = "seed=3,retry_after=1,hang_seconds=3,drip_rate=2000,big_body_size=3000000,bomb_size=60000000"
-
-
-def register(store, replay: ReplayServer) -> dict:
-    """Add the replay's sources to the store; returns the manifest."""
-    manifest = replay.manifest()
-    for source in sources_from_manifest(manifest):
-        store.upsert_source(source)
-    return manifest
 
 
 def stored_urls(store) -> list[str]:

@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.fetch.crawl_helpers import register
+
 from akhbar.fetch import crawl_pass
 from akhbar.fetch.crawler import CrawlSummary
 from akhbar.replay import ReplayServer
-from akhbar.sources import sources_from_manifest
 
 #: A pass over the small corpus takes a few seconds; a hang is what this bound catches.
 PASS_BOUND = 120.0
-
-
-def register(store, replay: ReplayServer) -> dict:
-    """Add the replay's sources to the store; returns the manifest."""
-    manifest = replay.manifest()
-    for source in sources_from_manifest(manifest):
-        store.upsert_source(source)
-    return manifest
 
 
 def one_pass(store, settings, force: bool = False) -> CrawlSummary:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.fetch.crawl_env import make_settings
+from tests.fetch.crawl_helpers import make_settings
 from tests.fetch.test_hostile import PASS_BOUND, fetch_errors
 
 from akhbar.fetch import crawl_pass

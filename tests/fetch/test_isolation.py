@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from tests.fetch.crawl_env import CRAWL_ENV
+from tests.fetch.crawl_helpers import CRAWL_ENV, register
 
 from akhbar.fetch import Crawler, crawl_pass
 from akhbar.fetch.crawler import CrawlSummary
@@ -78,9 +78,7 @@ def test_crawl_once_with_pages_that_break_the_extractor_exits_0_and_shows_them(
 
 
 def test_a_corrupt_saved_state_is_repaired(replay: ReplayServer, store, crawl_settings) -> None:
-    manifest = replay.manifest()
-    for source in sources_from_manifest(manifest):
-        store.upsert_source(source)
+    manifest = register(store, replay)
     bbc = next(s for s in manifest["sources"] if s["name"] == "BBC")
     store.save_source_state("BBC", {"feeds": {bbc["feeds"][0]: "not a record"}, "retry": {"x": 3}}, None)
     summary = asyncio.run(asyncio.wait_for(crawl_pass(store, crawl_settings()), timeout=120))
@@ -99,9 +97,7 @@ class BuggyCrawler(Crawler):
 
 
 def test_a_bug_on_one_source_fails_only_that_source(replay: ReplayServer, store, crawl_settings) -> None:
-    manifest = replay.manifest()
-    for source in sources_from_manifest(manifest):
-        store.upsert_source(source)
+    manifest = register(store, replay)
 
     async def run() -> CrawlSummary:
         async with BuggyCrawler(store, crawl_settings()) as crawler:
@@ -131,9 +127,7 @@ class PickyStage:
 def test_an_article_the_store_refuses_is_named_and_kept_as_stand_in(
     replay: ReplayServer, store, crawl_settings
 ) -> None:
-    manifest = replay.manifest()
-    for source in sources_from_manifest(manifest):
-        store.upsert_source(source)
+    manifest = register(store, replay)
     victim = manifest["articles"][0]
     pipeline = Pipeline(store, [PickyStage(normalize(victim["title"]))])
 

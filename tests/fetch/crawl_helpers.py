@@ -1,8 +1,11 @@
-"""The crawl settings of the replay tests, in process and for the command line (import from here, never from conftest)."""
+"""Helpers of the crawl tests against replay: their settings (in process and for the command line) and
+the sources of a replay registered in a store (import from here, never from conftest)."""
 
 from __future__ import annotations
 
 from akhbar.config import Settings, load_settings
+from akhbar.replay import ReplayServer
+from akhbar.sources import sources_from_manifest
 
 #: Crawling replay fast: loopback allowed, no delay, short timeouts, small caps.
 CRAWL_ENV = {
@@ -24,3 +27,11 @@ CRAWL_ENV = {
 def make_settings(**overrides: str) -> Settings:
     """CRAWL_ENV as settings, with keyword overrides by setting name (as strings)."""
     return load_settings(env={**CRAWL_ENV, **{f"AKHBAR_{k.upper()}": v for k, v in overrides.items()}})
+
+
+def register(store, replay: ReplayServer) -> dict:
+    """Add the replay's sources to the store; returns the manifest."""
+    manifest = replay.manifest()
+    for source in sources_from_manifest(manifest):
+        store.upsert_source(source)
+    return manifest
