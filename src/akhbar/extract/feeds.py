@@ -134,10 +134,12 @@ def _feedparser_entries(data: bytes, base: str | None) -> ParsedFeed:
     if parsed.bozo:
         result.complete = False
         result.error = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
+    last_kept: dict | None = None
     for entry in parsed.entries:
         url = _entry_link(entry, base)
         if url is None:
             continue
+        last_kept = entry
         tags = entry.get("tags") or []
         result.entries.append(
             FeedEntry(
@@ -152,16 +154,23 @@ def _feedparser_entries(data: bytes, base: str | None) -> ParsedFeed:
         )
     if not result.entries and parsed.bozo and not parsed.get("version"):
         raise ExtractError(f"not a feed: {result.error}")
-    kept = [e for e in parsed.entries if _entry_link(e, base)]
-    if not result.complete and result.entries and not link_is_whole(data, kept[-1]):
+    if not result.complete and last_kept is not None and not link_is_whole(data, last_kept):
         result.entries.pop()  # the entry the document broke off in carries a cut-off link
     return result
 
 
 def link_is_whole(data: bytes, entry: dict) -> bool:
     """True when an entry's link appears in the document followed by the end of its element or attribute."""
-    link = (entry.get("link") or "").encode("utf-8")
-    return bool(link) and any(link + end in data for end in (b"<", b'"', b"'"))
+    return text_is_whole(data, entry.get("link") or "", (b"<", b'"', b"'"))
+
+
+def text_is_whole(data: bytes, text: str, ends: tuple[bytes, ...] = (b"<",)) -> bool:
+    """True when a text read from an XML document appears in it (as is, or with `&` escaped) followed by one
+    of `ends`: the end of its element or attribute, which a value cut off with its document lacks."""
+    raw = text.encode("utf-8")
+    return bool(raw) and any(
+        form + end in data for form in (raw, raw.replace(b"&", b"&amp;")) for end in ends
+    )
 
 
 def json_depth(data: bytes) -> int:

@@ -9,7 +9,7 @@ from datetime import datetime
 from lxml import etree
 
 from akhbar.errors import ExtractError
-from akhbar.extract.feeds import FeedEntry
+from akhbar.extract.feeds import FeedEntry, text_is_whole
 from akhbar.extract.urls import canonical_url
 from akhbar.text import parse_date
 
@@ -96,9 +96,9 @@ def parse_sitemap(data: bytes, base: str | None = None) -> ParsedSitemap:
     if reader.error_log and result.complete:
         result.complete, result.error = False, str(reader.error_log[0])
     if not result.complete:  # only the element the document broke off in (the last) may carry a cut-off URL
-        if result.entries and not whole(data, last_loc["url"]):
+        if result.entries and not text_is_whole(data, last_loc["url"]):
             result.entries.pop()
-        if result.children and not whole(data, last_loc["sitemap"]):
+        if result.children and not text_is_whole(data, last_loc["sitemap"]):
             result.children.pop()
     return result
 
@@ -132,9 +132,3 @@ def _read_item(
             )
         )
     return True
-
-
-def whole(data: bytes, loc: str) -> bool:
-    """True when a <loc> text appears in the document followed by the end of its element."""
-    raw = loc.encode("utf-8")
-    return (raw + b"<") in data or (raw.replace(b"&", b"&amp;") + b"<") in data
