@@ -18,6 +18,7 @@ from akhbar.extract.body import body_text
 from akhbar.extract.feeds import FeedEntry
 from akhbar.extract.metadata import EARLIEST_PUBLISHED, FUTURE_SLACK, PageMetadata, plausible, read_metadata
 from akhbar.models import Article
+from akhbar.text.hygiene import XML_UNSAFE
 from akhbar.times import DAY_FORMAT, as_utc, parse_day
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -61,9 +62,6 @@ def extract_page(html: str, url: str, fetched: datetime | None = None) -> Extrac
         raise ExtractError(f"{url}: extraction failed: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
-#: Characters an lxml tree cannot hold (C0 controls but tab/newline/return, lone surrogates): lxml refuses
-#: them when text is moved, or silently drops the rest of the page after a surrogate. A space loses nothing.
-XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 #: Numeric character references (&#1; &#x0B;), which the parser turns into the same characters.
 CHAR_REFERENCE = re.compile(r"&#(?:[xX](?P<hex>[0-9a-fA-F]{1,8})|(?P<dec>[0-9]{1,10}));?")
 
@@ -71,7 +69,7 @@ CHAR_REFERENCE = re.compile(r"&#(?:[xX](?P<hex>[0-9a-fA-F]{1,8})|(?P<dec>[0-9]{1
 def _safe_reference(match: re.Match[str]) -> str:
     """A character reference kept, or a space when it names a character no lxml tree can hold."""
     code = int(match["hex"], 16) if match["hex"] else int(match["dec"])
-    if code > 0x10FFFF or code in (0xFFFE, 0xFFFF) or XML_UNSAFE.match(chr(code)):
+    if code > 0x10FFFF or XML_UNSAFE.match(chr(code)):
         return " "
     return match.group()
 

@@ -25,6 +25,9 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Everything a URL cannot hold: every control character and surrogate (browsers drop tabs and breaks too).
 _NOT_IN_URL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Characters an XML document (and so an lxml tree or an Atom feed) cannot hold: C0 controls but tab, line
+#: feed and carriage return, lone surrogates, and the non-characters U+FFFE and U+FFFF.
+XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # One search finds whether scrub() has anything to do (the common case is clean text).
 _ANY_BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 

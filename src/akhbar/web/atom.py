@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
+from akhbar.text.hygiene import XML_UNSAFE
 from akhbar.times import now_iso
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SUMMARY_CHARS = 400
 
 
@@ -27,7 +26,7 @@ class FeedEntry:
 
 def xml_text(value: str | None) -> str:
     """Text with characters XML 1.0 forbids removed."""
-    return INVALID_XML.sub("", value or "")
+    return XML_UNSAFE.sub("", value or "")
 
 
 def http_href(url: str | None) -> str | None:
