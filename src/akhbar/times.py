@@ -39,12 +39,21 @@ def from_iso(value: str | None) -> datetime | None:
     return datetime.strptime(value, STORED_FORMAT).replace(tzinfo=UTC)
 
 
+def parse_zoned(value: str) -> datetime:
+    """An ISO 8601 timestamp as an aware datetime in the zone it names (a trailing Z or naive: UTC).
+
+    Raises ValueError when the text is not ISO 8601.
+    """
+    moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def parse_iso(value: str) -> datetime:
     """Any ISO 8601 timestamp (a trailing Z, an offset, or naive meaning UTC) as aware UTC.
 
     Raises ValueError when the text is not ISO 8601.
     """
-    return as_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+    return as_utc(parse_zoned(value))
 
 
 def parse_moment(value: str | datetime | None) -> datetime | None:

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from akhbar.enrich.category import CATEGORIES
 from akhbar.text.dates import EGYPTIAN_MONTHS as MONTHS
 from akhbar.text.dates import WEEKDAYS
-from akhbar.times import parse_moment
+from akhbar.times import parse_moment, parse_zoned
 
 # ANT corpus section ids, shown in Arabic (stores imported before the enrich stage keep them).
 ANT_SECTIONS = {
@@ -33,7 +33,7 @@ def arabic_date(value: str | datetime | None, with_weekday: bool = True) -> str:
     """
     if value is None or value == "":
         return "تاريخ غير معروف"
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.replace("Z", "+00:00"))
+    moment = value if isinstance(value, datetime) else parse_zoned(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     day = f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
