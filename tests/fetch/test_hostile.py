@@ -48,6 +48,18 @@ def source_entry(manifest: dict, name: str) -> dict:
     return next(s for s in manifest["sources"] if s["name"] == name)
 
 
+def serve_huge_sitemap(store, replay: ReplayServer, fault: str) -> tuple[dict, str]:
+    """Register the sources and make CNN's sitemap a 100,000-URL one (`fault`); the manifest and that sitemap."""
+    manifest = register(store, replay)
+    sitemap = source_entry(manifest, "CNN")["sitemaps"][0]
+    replay.set_faults(f"{fault}={path_of(replay, sitemap)},huge_sitemap_size=100000")
+    return manifest, sitemap
+
+
+#: Body caps that let a 100,000-URL sitemap through.
+HUGE_BODIES = {"max_body_bytes": str(8 << 20), "max_decompressed_bytes": str(16 << 20)}
+
+
 def article_of(manifest: dict, name: str) -> str:
     """The URL of one article of a source."""
     return next(a["url"] for a in manifest["articles"] if a["source"] == name)
@@ -89,15 +101,8 @@ def test_self_listing_index_does_not_hold_a_stopped_pass(replay: ReplayServer, s
 def test_huge_sitemap_is_queued_a_slice_per_pass_and_nothing_is_lost(
     replay: ReplayServer, store, crawl_settings
 ) -> None:
-    manifest = register(store, replay)
-    sitemap = source_entry(manifest, "CNN")["sitemaps"][0]
-    replay.set_faults(f"huge_sitemap={path_of(replay, sitemap)},huge_sitemap_size=100000")
-    settings = crawl_settings(
-        crawl_max_new_urls="20",
-        crawl_max_retries="5",
-        max_body_bytes=str(8 << 20),
-        max_decompressed_bytes=str(16 << 20),
-    )
+    manifest, sitemap = serve_huge_sitemap(store, replay, "huge_sitemap")
+    settings = crawl_settings(crawl_max_new_urls="20", crawl_max_retries="5", **HUGE_BODIES)
     first = one_pass(store, settings)
     assert_each_stored_once(store, manifest)
     assert first.deferred >= 50_000 - 20 - len(
@@ -118,12 +123,8 @@ def test_huge_sitemap_is_queued_a_slice_per_pass_and_nothing_is_lost(
 
 
 def test_cut_huge_sitemap_keeps_the_whole_entries(replay: ReplayServer, store, crawl_settings) -> None:
-    manifest = register(store, replay)
-    sitemap = source_entry(manifest, "CNN")["sitemaps"][0]
-    replay.set_faults(f"huge_sitemap_cut={path_of(replay, sitemap)},huge_sitemap_size=100000")
-    settings = crawl_settings(
-        crawl_max_new_urls="10", max_body_bytes=str(8 << 20), max_decompressed_bytes=str(16 << 20)
-    )
+    manifest, sitemap = serve_huge_sitemap(store, replay, "huge_sitemap_cut")
+    settings = crawl_settings(crawl_max_new_urls="10", **HUGE_BODIES)
     one_pass(store, settings)
     assert_each_stored_once(store, manifest)
     assert any("broken document" in r for r in fetch_errors(store)[sitemap])
